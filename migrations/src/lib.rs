@@ -1,0 +1,40 @@
+//! Etäpolku's database schema, as append-only migrations that run on SQLite and PostgreSQL alike.
+//!
+//! Each file makes one change and runs in its own transaction (on SQLite too), so a migration
+//! interrupted half-way leaves the schema as it was before it (SECURITY.md F19).
+
+pub use sea_orm_migration;
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_providers;
+mod m20261122_000002_create_sites;
+mod m20261122_000003_create_users;
+mod m20261122_000004_create_refresh_tokens;
+mod m20261122_000005_create_one_time_tokens;
+mod m20261122_000006_create_courses;
+mod m20261122_000007_create_course_transitions;
+mod m20261122_000008_create_enrolments;
+mod m20261122_000009_create_team_members;
+mod m20261122_000010_create_audit_log;
+mod m20261122_000011_create_accessibility_feedback;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_providers::Migration),
+            Box::new(m20261122_000002_create_sites::Migration),
+            Box::new(m20261122_000003_create_users::Migration),
+            Box::new(m20261122_000004_create_refresh_tokens::Migration),
+            Box::new(m20261122_000005_create_one_time_tokens::Migration),
+            Box::new(m20261122_000006_create_courses::Migration),
+            Box::new(m20261122_000007_create_course_transitions::Migration),
+            Box::new(m20261122_000008_create_enrolments::Migration),
+            Box::new(m20261122_000009_create_team_members::Migration),
+            Box::new(m20261122_000010_create_audit_log::Migration),
+            Box::new(m20261122_000011_create_accessibility_feedback::Migration),
+        ]
+    }
+}

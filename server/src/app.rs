@@ -1,0 +1,35 @@
+//! The route table, read in one place, and the error handlers for extractors actix runs itself.
+
+use actix_web::{HttpResponse, web};
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::AppError;
+use crate::openapi::ApiDoc;
+
+pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        .app_data(
+            web::QueryConfig::default().error_handler(|err, _| {
+                AppError::bad_request("invalid_query", err.to_string()).into()
+            }),
+        )
+        .configure(crate::health::routes)
+        .service(
+            web::scope("/api/v1")
+                .route("/support", web::get().to(crate::health::support))
+                .configure(crate::auth::routes::routes)
+                .configure(crate::accounts::routes::routes)
+                .configure(crate::providers::routes::routes)
+                .configure(crate::courses::routes::routes)
+                .configure(crate::team::routes::routes)
+                .configure(crate::enrolment::routes::routes)
+                .configure(crate::audit::routes::routes)
+                .configure(crate::feedback::routes::routes)
+                .default_service(web::to(|| async {
+                    HttpResponse::from_error(AppError::NotFound)
+                })),
+        )
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi()))
+        .service(crate::http::web_ui::service(web_dir));
+}

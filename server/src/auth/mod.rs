@@ -1,0 +1,12 @@
+//! Accounts' sign-in: passwords (argon2id), JWT access tokens, rotating refresh tokens,
+//! single-use mailed links, rate limits, and the role extractors every handler starts with.
+
+pub mod extract;
+pub mod jwt;
+pub mod links;
+pub mod model;
+pub mod password;
+pub mod rate_limit;
+pub mod routes;
+pub mod session;
+pub mod token;

@@ -1,0 +1,189 @@
+//! One typed configuration, read from command-line flags and `ETAPOLKU_*` / `DATABASE_URL`
+//! environment variables. Every value and its default is listed in the README.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// A secret that never shows in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Secret, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+/// Settings shared by every subcommand that touches the data directory or the database.
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// Directory for the SQLite database, the JWT key, the outbox and blobs.
+    #[arg(long, env = "ETAPOLKU_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL; when unset, the embedded SQLite file DATA_DIR/etapolku.db is used.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<Secret>,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "ETAPOLKU_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+}
+
+/// Settings of the running server.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    #[arg(long, env = "ETAPOLKU_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// The address users reach the service at, used in mailed links. Defaults to http://BIND.
+    #[arg(long, env = "ETAPOLKU_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// SMTP server for mail, e.g. smtp://host:25 (plain), smtps://user:pass@host (TLS) or
+    /// smtp+starttls://user:pass@host:587. Unset: mails are written to DATA_DIR/outbox/.
+    #[arg(long, env = "ETAPOLKU_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// Sender of the service's mails.
+    #[arg(
+        long,
+        env = "ETAPOLKU_MAIL_FROM",
+        default_value = "Etäpolku <no-reply@etapolku.invalid>"
+    )]
+    pub mail_from: String,
+    /// HS256 signing key for access tokens (at least 32 bytes). Unset: a random key is generated
+    /// on first start and kept in DATA_DIR/jwt.key (mode 0600).
+    #[arg(long, env = "ETAPOLKU_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<Secret>,
+    /// A reverse proxy whose X-Forwarded-For header is trusted for the client address (S30).
+    #[arg(long, env = "ETAPOLKU_TRUSTED_PROXY")]
+    pub trusted_proxy: Option<IpAddr>,
+    /// Directory of the web UI files.
+    #[arg(long, env = "ETAPOLKU_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
+    /// Technical support phone number shown on every help page (UX.md A12).
+    #[arg(long, env = "ETAPOLKU_SUPPORT_PHONE", default_value = "010 123 4567")]
+    pub support_phone: String,
+    /// Technical support opening hours, as shown to users.
+    #[arg(
+        long,
+        env = "ETAPOLKU_SUPPORT_HOURS",
+        default_value = "ma–pe 8.00–16.00"
+    )]
+    pub support_hours: String,
+    /// Technical support email address.
+    #[arg(
+        long,
+        env = "ETAPOLKU_SUPPORT_EMAIL",
+        default_value = "tuki@etapolku.invalid"
+    )]
+    pub support_email: String,
+    /// Seconds open connections get to finish on SIGINT/SIGTERM.
+    #[arg(long, env = "ETAPOLKU_SHUTDOWN_TIMEOUT", default_value_t = 10)]
+    pub shutdown_timeout: u64,
+}
+
+/// Everything the running server needs, resolved once at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub storage: StorageArgs,
+    pub bind: SocketAddr,
+    pub public_url: Option<url::Url>,
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    pub jwt_secret: Option<Secret>,
+    pub trusted_proxy: Option<IpAddr>,
+    pub web_dir: PathBuf,
+    pub support: SupportContact,
+    pub shutdown_timeout: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SupportContact {
+    pub phone: String,
+    pub hours: String,
+    pub email: String,
+}
+
+impl Config {
+    pub fn from_args(storage: StorageArgs, serve: ServeArgs) -> Config {
+        Config {
+            storage,
+            bind: serve.bind,
+            public_url: serve.public_url,
+            smtp_url: serve.smtp_url,
+            mail_from: serve.mail_from,
+            jwt_secret: serve.jwt_secret,
+            trusted_proxy: serve.trusted_proxy,
+            web_dir: serve.web_dir.unwrap_or_else(default_web_dir),
+            support: SupportContact {
+                phone: serve.support_phone,
+                hours: serve.support_hours,
+                email: serve.support_email,
+            },
+            shutdown_timeout: serve.shutdown_timeout,
+        }
+    }
+
+    /// Defaults for tests and tools: a data dir, everything else as documented.
+    pub fn for_data_dir(data_dir: PathBuf, database_url: Option<String>) -> Config {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            storage: StorageArgs,
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        // Parsing an empty command line gives the documented defaults (plus any env vars set).
+        let d = Defaults::parse_from(["etapolku"]);
+        let mut config = Config::from_args(d.storage, d.serve);
+        config.storage.data_dir = data_dir;
+        config.storage.database_url = database_url.map(Secret::new);
+        config.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+        config
+    }
+}
+
+/// The `web/` folder of the source tree when run from a checkout, else `./web`.
+fn default_web_dir() -> PathBuf {
+    let in_tree = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
+    if in_tree.is_dir() {
+        in_tree
+    } else {
+        PathBuf::from("web")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let s = Secret::new("hunter2-very-secret");
+        assert_eq!(format!("{s:?}"), "Secret(***)");
+        let c = Config::for_data_dir(
+            PathBuf::from("/tmp/x"),
+            Some("postgres://u:pw-123@h/db".into()),
+        );
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("pw-123"), "{printed}");
+    }
+}

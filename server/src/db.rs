@@ -1,0 +1,48 @@
+//! Opening the database: the embedded SQLite file by default, PostgreSQL when a URL is given.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use etapolku_migrations::Migrator;
+use etapolku_migrations::sea_orm_migration::MigratorTrait;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+use crate::config::StorageArgs;
+
+/// How long a writer waits for a lock held by another connection or process (SECURITY.md F3).
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub async fn connect(storage: &StorageArgs) -> anyhow::Result<DatabaseConnection> {
+    std::fs::create_dir_all(&storage.data_dir)
+        .with_context(|| format!("creating data directory {}", storage.data_dir.display()))?;
+    let url = match &storage.database_url {
+        Some(url) => url.expose().to_owned(),
+        None => {
+            let path = storage.data_dir.join("etapolku.db");
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    };
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(storage.db_max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        // WAL with synchronous=NORMAL survives kill -9 of the process (SECURITY.md promise 1).
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        });
+    Database::connect(options)
+        .await
+        .context("connecting to the database")
+}
+
+/// Applies every pending migration; each runs in its own transaction.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None)
+        .await
+        .context("running database migrations")
+}

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "audit_log")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub at: DateTimeUtc,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_role: String,
+    pub subject_user_id: Option<Uuid>,
+    pub provider_id: Option<i32>,
+    pub category: String,
+    pub action: String,
+    pub purpose: String,
+    pub request_id: String,
+    pub outcome: String,
+    pub prev_hash: String,
+    #[sea_orm(unique)]
+    pub hash: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

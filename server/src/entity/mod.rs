@@ -1,0 +1,14 @@
+//! sea-orm entities, one file per table. They stay inside services: routes map them to model
+//! types before anything reaches JSON (STYLE.md, convention 5).
+
+pub mod accessibility_feedback;
+pub mod audit_log;
+pub mod course;
+pub mod course_transition;
+pub mod enrolment;
+pub mod one_time_token;
+pub mod provider;
+pub mod refresh_token;
+pub mod site;
+pub mod team_member;
+pub mod user;

@@ -1,0 +1,52 @@
+//! The OpenAPI document, generated from the handlers' annotations, served at /api/openapi.json
+//! and browsable at /api/docs (vendored swagger-ui: nothing from a CDN).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Etäpolku API", description = "Remote rehabilitation for family caregivers. Errors are application/problem+json with a stable `code`."),
+    paths(
+        crate::health::healthz, crate::health::readyz, crate::health::support,
+        crate::auth::routes::login, crate::auth::routes::refresh, crate::auth::routes::logout,
+        crate::auth::routes::request_email_link, crate::auth::routes::redeem_email_link,
+        crate::auth::routes::request_password_reset, crate::auth::routes::complete_password_reset,
+        crate::accounts::routes::get_me, crate::accounts::routes::update_me,
+        crate::accounts::routes::change_password, crate::accounts::routes::my_access_log,
+        crate::accounts::routes::list_staff, crate::accounts::routes::create_staff,
+        crate::accounts::routes::list_participants, crate::accounts::routes::invite_participant,
+        crate::accounts::routes::get_participant, crate::accounts::routes::send_link,
+        crate::providers::routes::list_providers, crate::providers::routes::create_provider,
+        crate::providers::routes::list_sites, crate::providers::routes::create_site,
+        crate::courses::routes::my_course, crate::courses::routes::list, crate::courses::routes::create,
+        crate::courses::routes::get, crate::courses::routes::update, crate::courses::routes::transition,
+        crate::courses::routes::history,
+        crate::team::routes::professions, crate::team::routes::get, crate::team::routes::add,
+        crate::team::routes::remove,
+        crate::enrolment::routes::list, crate::enrolment::routes::enrol,
+        crate::enrolment::routes::unenrol, crate::enrolment::routes::set_personal_guide,
+        crate::audit::routes::for_subject,
+        crate::feedback::routes::create, crate::feedback::routes::list, crate::feedback::routes::mark_replied,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! Providers (rehabilitation organisations) and their sites.
+
+pub mod routes;
+pub mod service;

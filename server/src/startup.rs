@@ -1,0 +1,99 @@
+//! Builds the application: opens and migrates the database, binds its own listener (port 0 in
+//! tests), and runs actix with graceful shutdown on SIGINT/SIGTERM.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::RateLimits;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db;
+use crate::http::headers::security_headers;
+use crate::mail::Mailer;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Application> {
+        let db = db::connect(&config.storage).await?;
+        db::migrate(&db).await?;
+        Application::build_with_db(config, clock, db).await
+    }
+
+    /// For callers that already opened and migrated the database (the demo loader).
+    pub async fn build_with_db(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        db: sea_orm::DatabaseConnection,
+    ) -> anyhow::Result<Application> {
+        let listener =
+            TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
+        let addr = listener.local_addr()?;
+        let public_url = match &config.public_url {
+            Some(url) => url.clone(),
+            None => url::Url::parse(&format!("http://{addr}/")).context("public url")?,
+        };
+        let jwt = JwtKeys::load(config.jwt_secret.as_ref(), &config.storage.data_dir)?;
+        let mailer = Mailer::from_config(&config)?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            jwt,
+            mailer,
+            clock,
+            limits: Arc::new(RateLimits::default()),
+            public_url,
+        };
+        let data = web::Data::new(state.clone());
+        let web_dir = state.config.web_dir.clone();
+        let server = HttpServer::new(move || {
+            let web_dir = web_dir.clone();
+            App::new()
+                .wrap(from_fn(security_headers))
+                .wrap(Compress::default())
+                .wrap(TracingLogger::default())
+                .app_data(data.clone())
+                .configure(|cfg| crate::app::configure(cfg, web_dir))
+        })
+        // S27 / F10: slow or endless request heads are cut off.
+        .client_request_timeout(Duration::from_secs(10))
+        .client_disconnect_timeout(Duration::from_secs(5))
+        .shutdown_timeout(state.config.shutdown_timeout)
+        .listen(listener)?
+        .run();
+        Ok(Application {
+            port: addr.port(),
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,44 @@
+//! What every handler can reach: the database, configuration, keys, mail, clock and limits.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::rate_limit::RateLimits;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::mail::Mailer;
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub jwt: JwtKeys,
+    pub mailer: Mailer,
+    pub clock: Arc<dyn Clock>,
+    pub limits: Arc<RateLimits>,
+    /// Where mailed links point, e.g. `https://etapolku.example.fi`.
+    pub public_url: url::Url,
+}
+
+impl AppState {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// An absolute link into the web UI, e.g. `link("/linkki", Some(token))` → `…/linkki#token=…`.
+    /// The token rides in the fragment so it never reaches server logs or Referer headers.
+    pub fn link(&self, path: &str, token: &str) -> String {
+        let mut url = self.public_url.clone();
+        url.set_path(path);
+        url.set_fragment(Some(&format!("token={token}")));
+        url.to_string()
+    }
+
+    /// Mail over HTTPS only when the public address is HTTPS, so cookies get `Secure` then.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
