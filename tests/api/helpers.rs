@@ -1,0 +1,389 @@
+//! Arrange helpers: seeding providers, staff, participants and courses, signing in, reading mail.
+
+#![allow(dead_code)]
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use etapolku_server::accounts::model::{AccountStatus, DisplayName, Email, Language, Role};
+use etapolku_server::accounts::service::{NewUser, create_user};
+use etapolku_server::auth::password::{NewPassword, hash};
+use etapolku_server::providers::service as providers;
+use etapolku_server::team::profession::Profession;
+use etapolku_tests::spawn::{TestServer, spawn_app, spawn_app_at};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = "kahvia ja pullaa 42";
+
+pub struct TestApp {
+    pub server: TestServer,
+}
+
+/// A signed-in user with their own cookie jar (the refresh cookie lives there).
+pub struct Session {
+    pub client: Client,
+    pub token: String,
+    pub id: String,
+    pub email: String,
+}
+
+pub struct Provider {
+    pub id: i32,
+    pub name: String,
+    pub admin: Session,
+    pub site_id: String,
+}
+
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        TestApp {
+            server: spawn_app().await,
+        }
+    }
+
+    pub async fn at(now: chrono::DateTime<Utc>) -> TestApp {
+        TestApp {
+            server: spawn_app_at(now).await,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.server.address, path)
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        etapolku_server::courses::schedule::helsinki_today(etapolku_server::clock::Clock::now(
+            &self.server.clock,
+        ))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.server.clock.advance(by);
+    }
+
+    pub async fn get(&self, s: &Session, path: &str) -> Response {
+        s.client
+            .get(self.url(path))
+            .bearer_auth(&s.token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, s: &Session, path: &str, body: Value) -> Response {
+        s.client
+            .post(self.url(path))
+            .bearer_auth(&s.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch(&self, s: &Session, path: &str, body: Value) -> Response {
+        s.client
+            .patch(self.url(path))
+            .bearer_auth(&s.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put(&self, s: &Session, path: &str, body: Value) -> Response {
+        s.client
+            .put(self.url(path))
+            .bearer_auth(&s.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, s: &Session, path: &str) -> Response {
+        s.client
+            .delete(self.url(path))
+            .bearer_auth(&s.token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Makes an account straight in the database (the endpoint that does it has its own tests).
+    pub async fn user(
+        &self,
+        provider: Option<i32>,
+        email: &str,
+        role: Role,
+        profession: Option<Profession>,
+        with_password: bool,
+    ) -> String {
+        let password_hash = with_password
+            .then(|| hash(&NewPassword::parse(PASSWORD, "p").ok().expect("pw")).expect("hash"));
+        let u = create_user(
+            &self.server.db,
+            NewUser {
+                provider_id: provider,
+                email: Email::parse(email).expect("email"),
+                display_name: DisplayName::parse(email.split('@').next().unwrap_or("x"))
+                    .expect("name"),
+                role,
+                profession,
+                language: Language::Fi,
+                status: AccountStatus::Active,
+                password_hash,
+            },
+            Utc::now(),
+        )
+        .await
+        .expect("user");
+        u.uuid.to_string()
+    }
+
+    pub async fn login(&self, email: &str) -> Session {
+        let client = client();
+        let res = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), StatusCode::OK, "login of {email}");
+        let body: Value = res.json().await.expect("json");
+        Session {
+            client,
+            token: body["access_token"].as_str().expect("token").to_owned(),
+            id: body["user"]["id"].as_str().expect("id").to_owned(),
+            email: email.to_owned(),
+        }
+    }
+
+    /// A provider with a site and a signed-in provider admin.
+    pub async fn provider(&self, name: &str) -> Provider {
+        let now = Utc::now();
+        let p = providers::create_provider(
+            &self.server.db,
+            providers::CreateProvider { name: name.into() },
+            now,
+        )
+        .await
+        .expect("provider");
+        let slug = name.to_lowercase().replace(' ', "");
+        let admin_email = format!("admin@{slug}.example");
+        self.user(
+            Some(p.id),
+            &admin_email,
+            Role::ProviderAdmin,
+            Some(Profession::RegisteredNurse),
+            true,
+        )
+        .await;
+        let admin = self.login(&admin_email).await;
+        let res = self
+            .post(
+                &admin,
+                "/api/v1/sites",
+                json!({"name": format!("{name} site"), "municipality": "Tampere"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let site: Value = res.json().await.expect("json");
+        Provider {
+            id: p.id,
+            name: name.into(),
+            admin,
+            site_id: site["id"].as_str().expect("id").to_owned(),
+        }
+    }
+
+    /// A staff member of the provider, signed in.
+    pub async fn staff(&self, p: &Provider, email: &str, profession: Profession) -> Session {
+        self.user(Some(p.id), email, Role::Guide, Some(profession), true)
+            .await;
+        self.login(email).await
+    }
+
+    /// The Monday `weeks` weeks from the test clock's week.
+    pub fn monday_in(&self, weeks: i64) -> NaiveDate {
+        let today = self.today();
+        today - Duration::days(i64::from(today.weekday().num_days_from_monday()))
+            + Duration::weeks(weeks)
+    }
+
+    pub async fn course(&self, p: &Provider, start: NaiveDate) -> String {
+        let res = self
+            .post(
+                &p.admin,
+                "/api/v1/courses",
+                json!({
+                    "title": "Kurssi", "language": "fi", "target_group": "adult",
+                    "site_id": p.site_id, "onsite1_start": start,
+                }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body: Value = res.json().await.expect("json");
+        body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Staff making a complete R-TEAM team on the course; returns the personal-guide nurse.
+    pub async fn full_team(&self, p: &Provider, course: &str) -> Session {
+        let slug = p.name.to_lowercase().replace(' ', "");
+        let mut nurse = None;
+        for (who, profession, manager) in [
+            ("nurse", Profession::RegisteredNurse, true),
+            ("physio", Profession::Physiotherapist, false),
+            ("socionom", Profession::Socionom, false),
+            ("doctor", Profession::Physician, false),
+            ("psych", Profession::Psychologist, false),
+            ("ot", Profession::OccupationalTherapist, false),
+        ] {
+            let s = self
+                .staff(p, &format!("{who}@{slug}.example"), profession)
+                .await;
+            let res = self
+                .post(
+                    &p.admin,
+                    &format!("/api/v1/courses/{course}/team"),
+                    json!({"staff_id": s.id, "service_manager": manager}),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::CREATED, "adding {who}");
+            if who == "nurse" {
+                nurse = Some(s);
+            }
+        }
+        nurse.expect("nurse")
+    }
+
+    /// A participant account of the provider (active), by id.
+    pub async fn participant(&self, p: &Provider, email: &str) -> String {
+        self.user(Some(p.id), email, Role::Participant, None, false)
+            .await
+    }
+
+    /// Enrols `n` new participants; returns their ids.
+    pub async fn enrol_many(&self, p: &Provider, course: &str, n: usize, tag: &str) -> Vec<String> {
+        let decision = self.today() - Duration::days(30);
+        let mut ids = Vec::new();
+        for i in 0..n {
+            let id = self
+                .participant(
+                    p,
+                    &format!(
+                        "p{i}.{tag}@{}.example",
+                        p.name.to_lowercase().replace(' ', "")
+                    ),
+                )
+                .await;
+            let res = self
+                .post(
+                    &p.admin,
+                    &format!("/api/v1/courses/{course}/participants"),
+                    json!({"participant_id": id, "decision_date": decision}),
+                )
+                .await;
+            assert_eq!(
+                res.status(),
+                StatusCode::CREATED,
+                "enrolling participant {i}"
+            );
+            ids.push(id);
+        }
+        ids
+    }
+
+    /// Mailed links in the outbox, oldest first, as (recipient, path, token).
+    pub fn mailed_links(&self) -> Vec<(String, String, String)> {
+        let dir = self.server.data_dir.path().join("outbox");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|f| {
+                let raw = std::fs::read_to_string(f).ok()?;
+                let text = decode_quoted_printable(&raw);
+                let to = text
+                    .lines()
+                    .find(|l| l.starts_with("To: "))?
+                    .trim_start_matches("To: ")
+                    .trim()
+                    .to_owned();
+                let start = text.find("http://")?;
+                let link: String = text[start..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '<' && *c != '"')
+                    .collect();
+                let (path, token) = link.split_once("#token=")?;
+                let path = path.splitn(4, '/').nth(3).map(|p| format!("/{p}"))?;
+                Some((to, path, token.to_owned()))
+            })
+            .collect()
+    }
+
+    pub fn last_link_to(&self, email: &str) -> Option<(String, String)> {
+        self.mailed_links()
+            .into_iter()
+            .rev()
+            .find(|(to, _, _)| to.contains(email))
+            .map(|(_, p, t)| (p, t))
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = self.server.db.get_database_backend();
+        let row = self
+            .server
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+fn decode_quoted_printable(s: &str) -> String {
+    let joined = s.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Reads a problem+json body and checks its status and code.
+pub async fn assert_problem(res: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(res.status(), status, "status");
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(ct, "application/problem+json");
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["code"], code, "{body}");
+    body
+}

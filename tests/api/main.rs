@@ -1,0 +1,14 @@
+//! API tests: each starts the real server on a free port with a fresh database
+//! (SQLite, or PostgreSQL when DATABASE_URL is set) and talks to it over HTTP.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod authorization;
+mod bad_input;
+mod courses;
+mod enrolment;
+mod feedback;
+mod health;
+mod team;

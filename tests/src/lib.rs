@@ -1,0 +1,4 @@
+//! Shared pieces of Etäpolku's test and benchmark tools: starting the real server on a free port
+//! against a fresh database (SQLite by default, PostgreSQL when `DATABASE_URL` is set).
+
+pub mod spawn;

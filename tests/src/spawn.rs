@@ -1,0 +1,81 @@
+//! `spawn_app()`: the real application, bound to port 0, with its own data directory and its own
+//! database, and a clock the test can move.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use etapolku_server::clock::ManualClock;
+use etapolku_server::config::Config;
+use etapolku_server::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+pub struct TestServer {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub clock: ManualClock,
+    pub data_dir: tempfile::TempDir,
+    pub handle: actix_web::dev::ServerHandle,
+    /// Set on PostgreSQL: the per-test database, dropped at the end.
+    pub pg_database: Option<(String, String)>,
+}
+
+/// Monday 2 March 2026, 10:00 Helsinki time: the default "now" of tests.
+pub fn default_now() -> DateTime<Utc> {
+    // unwrap: a fixed, valid instant.
+    #[allow(clippy::unwrap_used)]
+    Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap()
+}
+
+/// Creates a database of its own for one test on the PostgreSQL server `DATABASE_URL` names.
+async fn fresh_pg_database(admin_url: &str) -> anyhow::Result<(String, String)> {
+    let admin = Database::connect(admin_url).await?;
+    let name = format!("etapolku_test_{}", uuid::Uuid::new_v4().simple());
+    // A database name cannot be a bind parameter; it is made here from hex digits only.
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
+    admin.close().await?;
+    let mut url = url::Url::parse(admin_url)?;
+    url.set_path(&format!("/{name}"));
+    Ok((url.to_string(), name))
+}
+
+pub async fn spawn_app() -> TestServer {
+    spawn_app_at(default_now()).await
+}
+
+pub async fn spawn_app_at(now: DateTime<Utc>) -> TestServer {
+    try_spawn(now)
+        .await
+        .unwrap_or_else(|e| panic!("starting the test server failed: {e:#}"))
+}
+
+async fn try_spawn(now: DateTime<Utc>) -> anyhow::Result<TestServer> {
+    let data_dir = tempfile::tempdir()?;
+    let pg = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(fresh_pg_database(&url).await?),
+        _ => None,
+    };
+    let mut config = Config::for_data_dir(
+        data_dir.path().to_path_buf(),
+        pg.as_ref().map(|(u, _)| u.clone()),
+    );
+    config.smtp_url = None; // mails go to the outbox folder, where tests read them
+    config.public_url = None;
+    config.web_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
+    let clock = ManualClock::at(now);
+    let app = Application::build(config, Arc::new(clock.clone())).await?;
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state().db.clone();
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    Ok(TestServer {
+        address,
+        db,
+        clock,
+        data_dir,
+        handle,
+        pg_database: pg,
+    })
+}
