@@ -117,6 +117,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 demo::load(&database, clock.now()).await?;
             }
             let app = Application::build_with_db(config, clock.clone(), database.clone()).await?;
+            app.stop_on_signals()
+                .context("installing signal handlers")?;
             let base = app.state().public_url.clone();
             println!(
                 "Etäpolku listening on http://{}:{}",

@@ -72,6 +72,8 @@ impl Application {
         .client_request_timeout(Duration::from_secs(10))
         .client_disconnect_timeout(Duration::from_secs(5))
         .shutdown_timeout(state.config.shutdown_timeout)
+        // Signals are handled by `stop_on_signals`, installed before the address is printed.
+        .disable_signals()
         .listen(listener)?
         .run();
         Ok(Application {
@@ -91,6 +93,23 @@ impl Application {
 
     pub fn handle(&self) -> ServerHandle {
         self.server.handle()
+    }
+
+    /// Stops gracefully on SIGINT or SIGTERM: no new connections, open requests get
+    /// `shutdown_timeout` seconds (SECURITY.md, promise 7). Call before announcing the address.
+    pub fn stop_on_signals(&self) -> std::io::Result<()> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        let handle = self.server.handle();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+                _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+            }
+            handle.stop(true).await;
+        });
+        Ok(())
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
