@@ -125,7 +125,7 @@ impl TestApp {
         with_password: bool,
     ) -> String {
         let password_hash = with_password
-            .then(|| hash(&NewPassword::parse(PASSWORD, "p").ok().expect("pw")).expect("hash"));
+            .then(|| hash(&NewPassword::parse(PASSWORD, "p").expect("pw")).expect("hash"));
         let u = create_user(
             &self.server.db,
             NewUser {
@@ -360,12 +360,13 @@ fn decode_quoted_printable(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;

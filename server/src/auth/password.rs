@@ -140,7 +140,6 @@ mod tests {
     fn a_hash_verifies_only_the_same_password() {
         let h = hash(
             &NewPassword::parse("correct horse battery", "p")
-                .ok()
                 .expect("valid"),
         )
         .expect("hash");

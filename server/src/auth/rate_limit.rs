@@ -5,6 +5,7 @@
 //!   2^(n−5) seconds (capped at 15 minutes); a success clears the count;
 //! - per account: at most 5 email links or reset mails per 15 minutes;
 //! - per client address: at most 30 sign-in attempts and 20 link requests per 10 minutes.
+//!
 //! Counters live in memory: a restart forgets them, which costs an attacker nothing they would
 //! not get by waiting. Several instances each count their own share.
 

@@ -60,7 +60,7 @@ pub async fn start<C: ConnectionTrait>(
 
 pub enum RefreshOutcome {
     Rotated {
-        account: user::Model,
+        account: Box<user::Model>,
         issued: Issued,
     },
     /// Unknown, expired, revoked or belonging to a disabled account.
@@ -133,7 +133,7 @@ pub async fn rotate<C: TransactionTrait + ConnectionTrait>(
     .await?;
     txn.commit().await?;
     Ok(RefreshOutcome::Rotated {
-        account,
+        account: Box::new(account),
         issued: Issued {
             refresh_token: plain,
             family: row.family_id,
