@@ -233,3 +233,46 @@ async fn participants_cannot_be_removed_once_the_course_runs() {
     assert_problem(res, StatusCode::CONFLICT, "course_started").await;
     assert_eq!(app.count("enrolments").await, 7);
 }
+
+#[tokio::test]
+async fn two_admins_adding_the_twelfth_and_thirteenth_at_once_leave_twelve() {
+    let app = TestApp::new().await;
+    let p = app.provider("Alpha").await;
+    let id = app.course(&p, app.monday_in(4)).await;
+    app.enrol_many(&p, &id, 10, "c").await;
+    let a = app.participant(&p, "a@alpha.example").await;
+    let b = app.participant(&p, "b@alpha.example").await;
+    let c = app.participant(&p, "c@alpha.example").await;
+    let decision = app.today() - Duration::days(3);
+    let path = format!("/api/v1/courses/{id}/participants");
+
+    let (ra, rb, rc) = tokio::join!(
+        app.post(
+            &p.admin,
+            &path,
+            json!({"participant_id": a, "decision_date": decision})
+        ),
+        app.post(
+            &p.admin,
+            &path,
+            json!({"participant_id": b, "decision_date": decision})
+        ),
+        app.post(
+            &p.admin,
+            &path,
+            json!({"participant_id": c, "decision_date": decision})
+        ),
+    );
+
+    let mut statuses = [ra.status(), rb.status(), rc.status()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::CREATED,
+            StatusCode::CREATED,
+            StatusCode::CONFLICT
+        ]
+    );
+    assert_eq!(app.count("enrolments").await, 12);
+}

@@ -146,3 +146,47 @@ async fn the_professions_list_has_finnish_and_swedish_names() {
     assert_eq!(nurse["fi"], "sairaanhoitaja");
     assert_eq!(nurse["sv"], "sjukskötare");
 }
+
+#[tokio::test]
+async fn a_participant_without_a_personal_guide_is_warned_about() {
+    let app = TestApp::new().await;
+    let p = app.provider("Alpha").await;
+    let id = app.course(&p, app.monday_in(20)).await;
+    let nurse = app.full_team(&p, &id).await;
+    let pid = app.enrol_many(&p, &id, 1, "g").await.remove(0);
+    let course: Value = app
+        .get(&p.admin, &format!("/api/v1/courses/{id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        course["warnings"]
+            .as_array()
+            .expect("w")
+            .iter()
+            .any(|w| w["code"] == "personal_guide_missing")
+    );
+
+    let res = app
+        .put(
+            &p.admin,
+            &format!("/api/v1/courses/{id}/participants/{pid}/personal-guide"),
+            json!({"staff_id": nurse.id}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let course: Value = app
+        .get(&p.admin, &format!("/api/v1/courses/{id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        !course["warnings"]
+            .as_array()
+            .expect("w")
+            .iter()
+            .any(|w| w["code"] == "personal_guide_missing")
+    );
+}

@@ -138,11 +138,8 @@ mod tests {
 
     #[test]
     fn a_hash_verifies_only_the_same_password() {
-        let h = hash(
-            &NewPassword::parse("correct horse battery", "p")
-                .expect("valid"),
-        )
-        .expect("hash");
+        let h =
+            hash(&NewPassword::parse("correct horse battery", "p").expect("valid")).expect("hash");
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(verify("correct horse battery", &h));
         assert!(!verify("correct horse batterY", &h));

@@ -133,6 +133,13 @@ pub async fn detail<C: ConnectionTrait>(
     }
     if state.is_open() {
         for e in enrolment_service::enrolments_of(db, c, today).await? {
+            if e.personal_guide.is_none() {
+                warnings.push(CourseWarning {
+                    code: "personal_guide_missing",
+                    rule: "R-TEAM",
+                    message: format!("{} has no personal guide yet", e.participant.display_name),
+                });
+            }
             for w in &e.warnings {
                 warnings.push(CourseWarning {
                     code: w.code,

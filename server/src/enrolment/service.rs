@@ -2,6 +2,7 @@
 //! guides (R-TEAM), and each participant's deadlines from the decision date.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set, TransactionSession, TransactionTrait,
@@ -192,6 +193,14 @@ pub async fn enrol<C: ConnectionTrait + TransactionTrait>(
         None => None,
     };
     let txn = db.begin().await?;
+    // Take the course's write lock before counting (R-GROUP-SIZE): two admins adding the 12th and
+    // 13th at once queue here instead of both seeing 11. An UPDATE locks the row on PostgreSQL and
+    // takes SQLite's write lock at once, so neither database reads a stale count.
+    course::Entity::update_many()
+        .col_expr(course::Column::UpdatedAt, Expr::value(now))
+        .filter(course::Column::Id.eq(c.id))
+        .exec(&txn)
+        .await?;
     // A participant is on one open course at a time; a transfer leaves the old course first.
     for e in enrolment::Entity::find()
         .filter(enrolment::Column::ParticipantId.eq(participant.id))
@@ -206,8 +215,6 @@ pub async fn enrol<C: ConnectionTrait + TransactionTrait>(
             ));
         }
     }
-    // R-GROUP-SIZE: counted inside the transaction that inserts, so two admins cannot both add
-    // the 12th (SQLite serialises writers; on PostgreSQL the unique index and recount guard it).
     let count = participant_count(&txn, c.id).await?;
     check_can_enrol(count).map_err(|_| {
         AppError::conflict(
