@@ -10,15 +10,14 @@ use crate::accounts::model::{AccountStatus, DisplayName, Email, Language, Me, Ro
 use crate::accounts::service::{self, NewUser, ParticipantView, StaffView};
 use crate::audit::service::{self as audit, Access, AuditEntry};
 use crate::auth::extract::{AuthUser, ProviderAdmin, Staff};
-use crate::auth::links::{self, Purpose};
+use crate::auth::link_mail;
+use crate::auth::links::Purpose;
 use crate::auth::password::{self, NewPassword};
-use crate::auth::routes::send_sign_in_link;
 use crate::auth::session;
 use crate::courses::access::participant_for_staff;
 use crate::entity::user;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::json::Json;
-use crate::mail::templates;
 use crate::state::AppState;
 use crate::team::profession::Profession;
 
@@ -62,12 +61,13 @@ pub async fn update_me(
     who: AuthUser,
     body: Json<UpdateMe>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let current = account(&state, &who).await?;
     let mut active = current.into_active_model();
-    if let Some(lang) = body.0.language {
+    if let Some(lang) = body.language {
         active.language = Set(lang.as_str().to_owned());
     }
-    if let Some(name) = &body.0.display_name {
+    if let Some(name) = &body.display_name {
         active.display_name = Set(DisplayName::field(name)?.as_str().to_owned());
     }
     active.updated_at = Set(state.now());
@@ -91,10 +91,11 @@ pub async fn change_password(
     who: AuthUser,
     body: Json<ChangePassword>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let current = account(&state, &who).await?;
-    let new_password = NewPassword::parse(&body.0.new_password, "new_password")?;
+    let new_password = NewPassword::parse(&body.new_password, "new_password")?;
     if let Some(stored) = current.password_hash.clone() {
-        let given = body.0.current_password.clone().unwrap_or_default();
+        let given = body.current_password.clone().unwrap_or_default();
         if !password::verify_blocking(given, stored).await {
             tracing::warn!(target: "security", event = "password_change_refused", user = %who.uuid);
             return Err(AppError::field(
@@ -146,7 +147,8 @@ pub async fn create_staff(
     who: ProviderAdmin,
     body: Json<CreateStaff>,
 ) -> AppResult<HttpResponse> {
-    let req = body.0;
+    let body = body.into_inner()?;
+    let req = body;
     if !req.role.is_staff() {
         return Err(AppError::field(
             "role",
@@ -172,11 +174,9 @@ pub async fn create_staff(
         now,
     )
     .await?;
-    let token = links::issue(&state.db, created.id, Purpose::SetPassword, now).await?;
-    let link = state.link(Purpose::SetPassword.path(), &token);
-    let mail = templates::staff_invitation(req.language, &created.display_name, &link);
-    if let Err(e) = state.mailer.send(&email, "staff_invitation", mail).await {
-        tracing::error!(error = ?e, "sending a staff invitation failed; the account exists, resend with password reset");
+    // The account exists even if the mail fails; the admin can resend a link.
+    if let Err(e) = link_mail::send(&state, &created, Purpose::SetPassword).await {
+        tracing::warn!(error = %e, "invitation not sent");
     }
     Ok(HttpResponse::Created().json(StaffView::from(&created)))
 }
@@ -206,7 +206,8 @@ pub async fn invite_participant(
     who: ProviderAdmin,
     body: Json<InviteParticipant>,
 ) -> AppResult<HttpResponse> {
-    let req = body.0;
+    let body = body.into_inner()?;
+    let req = body;
     let email = Email::field(&req.email)?;
     let name = DisplayName::field(&req.display_name)?;
     let now = state.now();
@@ -225,15 +226,9 @@ pub async fn invite_participant(
         now,
     )
     .await?;
-    let token = links::issue(&state.db, created.id, Purpose::Invitation, now).await?;
-    let link = state.link(Purpose::Invitation.path(), &token);
-    let mail = templates::participant_invitation(req.language, &created.display_name, &link);
-    if let Err(e) = state
-        .mailer
-        .send(&email, "participant_invitation", mail)
-        .await
-    {
-        tracing::error!(error = ?e, "sending an invitation failed; resend a sign-in link");
+    // The account exists even if the mail fails; the admin can resend a link.
+    if let Err(e) = link_mail::send(&state, &created, Purpose::Invitation).await {
+        tracing::warn!(error = %e, "invitation not sent");
     }
     Ok(HttpResponse::Created().json(ParticipantView {
         id: created.uuid,
@@ -316,6 +311,6 @@ pub async fn send_link(
         },
     )
     .await?;
-    send_sign_in_link(&state, &person).await?;
+    link_mail::send(&state, &person, Purpose::SignIn).await?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({})))
 }

@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod jwt;
+pub mod link_mail;
 pub mod links;
 pub mod model;
 pub mod password;

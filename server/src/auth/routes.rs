@@ -6,10 +6,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
-use crate::accounts::model::{AccountStatus, Email, Language};
+use crate::accounts::model::{AccountStatus, Email};
 use crate::accounts::service as accounts;
 use crate::auth::extract::AuthUser;
 use crate::auth::jwt::ACCESS_TTL;
+use crate::auth::link_mail;
 use crate::auth::links::{self, Purpose};
 use crate::auth::model::{
     EmailLinkRequest, LoginRequest, PasswordResetComplete, PasswordResetRequest, RedeemRequest,
@@ -22,7 +23,6 @@ use crate::entity::user;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::client::client_ip;
 use crate::http::json::Json;
-use crate::mail::templates;
 use crate::state::AppState;
 
 /// The refresh cookie is sent only to the auth endpoints (S14).
@@ -119,10 +119,11 @@ pub async fn login(
     req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let now = state.now();
     let ip = client_ip(&req, state.config.trusted_proxy);
-    let email = Email::field(&body.0.email)?;
-    if body.0.password.is_empty() {
+    let email = Email::field(&body.email)?;
+    if body.password.is_empty() {
         return Err(AppError::field(
             "password",
             "required",
@@ -153,7 +154,7 @@ pub async fn login(
         .as_ref()
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_owned());
-    let matches = password::verify_blocking(body.0.password, stored).await;
+    let matches = password::verify_blocking(body.password, stored).await;
     let account = match account {
         Some(a) if matches && AccountStatus::parse(&a.status) == AccountStatus::Active => a,
         _ => {
@@ -257,35 +258,11 @@ pub async fn request_email_link(
     req: HttpRequest,
     body: Json<EmailLinkRequest>,
 ) -> AppResult<HttpResponse> {
-    let email = Email::field(&body.0.email)?;
+    let body = body.into_inner()?;
+    let email = Email::field(&body.email)?;
     limit_mail(&state, &req, "email_link", &email)?;
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&state.db)
-        .await?;
-    if let Some(account) =
-        account.filter(|a| AccountStatus::parse(&a.status) != AccountStatus::Disabled)
-    {
-        send_sign_in_link(&state, &account).await?;
-    }
+    link_mail::send_if_account(&state, &email, Purpose::SignIn).await?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({})))
-}
-
-/// Mails a fresh sign-in link to an account; used by the sign-in page and by guides (A10).
-pub async fn send_sign_in_link(state: &AppState, account: &user::Model) -> AppResult<()> {
-    let token = links::issue(&state.db, account.id, Purpose::SignIn, state.now()).await?;
-    let link = state.link(Purpose::SignIn.path(), &token);
-    let mail = templates::sign_in_link(
-        Language::parse(&account.language),
-        &account.display_name,
-        &link,
-    );
-    let to = Email::field(&account.email)?;
-    if let Err(e) = state.mailer.send(&to, "sign_in_link", mail).await {
-        tracing::error!(error = ?e, "sending a sign-in link failed");
-        return Err(AppError::Unavailable);
-    }
-    Ok(())
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/email-link/redeem", tag = "auth",
@@ -297,6 +274,7 @@ pub async fn redeem_email_link(
     req: HttpRequest,
     body: Json<RedeemRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let now = state.now();
     let ip = client_ip(&req, state.config.trusted_proxy);
     if let Err(wait) = state
@@ -309,7 +287,7 @@ pub async fn redeem_email_link(
     }
     let redeemed = links::redeem(
         &state.db,
-        body.0.token.trim(),
+        body.token.trim(),
         &[Purpose::SignIn, Purpose::Invitation],
         now,
     )
@@ -348,28 +326,10 @@ pub async fn request_password_reset(
     req: HttpRequest,
     body: Json<PasswordResetRequest>,
 ) -> AppResult<HttpResponse> {
-    let email = Email::field(&body.0.email)?;
+    let body = body.into_inner()?;
+    let email = Email::field(&body.email)?;
     limit_mail(&state, &req, "password_reset", &email)?;
-    let account = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&state.db)
-        .await?;
-    if let Some(account) =
-        account.filter(|a| AccountStatus::parse(&a.status) != AccountStatus::Disabled)
-    {
-        let token =
-            links::issue(&state.db, account.id, Purpose::PasswordReset, state.now()).await?;
-        let link = state.link(Purpose::PasswordReset.path(), &token);
-        let mail = templates::password_reset(
-            Language::parse(&account.language),
-            &account.display_name,
-            &link,
-        );
-        if let Err(e) = state.mailer.send(&email, "password_reset", mail).await {
-            tracing::error!(error = ?e, "sending a password reset mail failed");
-            return Err(AppError::Unavailable);
-        }
-    }
+    link_mail::send_if_account(&state, &email, Purpose::PasswordReset).await?;
     Ok(HttpResponse::Accepted().json(serde_json::json!({})))
 }
 
@@ -382,13 +342,14 @@ pub async fn complete_password_reset(
     state: web::Data<AppState>,
     body: Json<PasswordResetComplete>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let now = state.now();
     // Check the password first, so a rule error does not use up the link.
-    let new_password = NewPassword::parse(&body.0.new_password, "new_password")?;
+    let new_password = NewPassword::parse(&body.new_password, "new_password")?;
     let hash = password::hash_blocking(new_password).await?;
     let redeemed = links::redeem(
         &state.db,
-        body.0.token.trim(),
+        body.token.trim(),
         &[Purpose::PasswordReset, Purpose::SetPassword],
         now,
     )

@@ -46,8 +46,9 @@ pub async fn create(
     who: ProviderAdmin,
     body: Json<CreateCourse>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let now = state.now();
-    let course = service::create(&state.db, who.provider_id()?, body.0, now).await?;
+    let course = service::create(&state.db, who.provider_id()?, body, now).await?;
     Ok(HttpResponse::Created()
         .json(service::detail(&state.db, &course, helsinki_today(now)).await?))
 }
@@ -72,9 +73,10 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: Json<UpdateCourse>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let course = course_for_admin(&state.db, who.provider_id()?, *id).await?;
     let now = state.now();
-    let course = service::update(&state.db, course, body.0, now).await?;
+    let course = service::update(&state.db, course, body, now).await?;
     Ok(HttpResponse::Ok().json(service::detail(&state.db, &course, helsinki_today(now)).await?))
 }
 
@@ -88,9 +90,10 @@ pub async fn transition(
     id: web::Path<Uuid>,
     body: Json<TransitionRequest>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let course = course_for_admin(&state.db, who.provider_id()?, *id).await?;
     let now = state.now();
-    let course = service::transition(&state.db, &who.0, course, body.0, now).await?;
+    let course = service::transition(&state.db, &who.0, course, body, now).await?;
     Ok(HttpResponse::Ok().json(service::detail(&state.db, &course, helsinki_today(now)).await?))
 }
 

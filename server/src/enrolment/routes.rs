@@ -94,9 +94,10 @@ pub async fn enrol(
     id: web::Path<Uuid>,
     body: Json<Enrol>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let course = course_for_admin(&state.db, who.provider_id()?, *id).await?;
-    let participant = body.0.participant_id;
-    service::enrol(&state.db, &course, body.0, state.now()).await?;
+    let participant = body.participant_id;
+    service::enrol(&state.db, &course, body, state.now()).await?;
     Ok(HttpResponse::Created().json(one(&state, &who, course.id, participant).await?))
 }
 
@@ -123,8 +124,9 @@ pub async fn set_personal_guide(
     path: web::Path<(Uuid, Uuid)>,
     body: Json<SetPersonalGuide>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let (id, participant) = path.into_inner();
     let course = course_for_admin(&state.db, who.provider_id()?, id).await?;
-    service::set_personal_guide(&state.db, &course, participant, body.0).await?;
+    service::set_personal_guide(&state.db, &course, participant, body).await?;
     Ok(HttpResponse::Ok().json(one(&state, &who, course.id, participant).await?))
 }

@@ -66,6 +66,7 @@ pub async fn create(
     req: HttpRequest,
     body: Json<NewFeedback>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let now = state.now();
     let ip = client_ip(&req, state.config.trusted_proxy);
     if let Err(wait) = state
@@ -76,7 +77,7 @@ pub async fn create(
             retry_after_secs: wait,
         });
     }
-    let message = body.0.message.trim().to_owned();
+    let message = body.message.trim().to_owned();
     if message.is_empty() {
         return Err(AppError::field(
             "message",
@@ -92,7 +93,6 @@ pub async fn create(
         ));
     }
     let email = match body
-        .0
         .email
         .as_deref()
         .map(str::trim)
@@ -106,7 +106,7 @@ pub async fn create(
         received_at: Set(now),
         message: Set(message),
         email: Set(email),
-        language: Set(body.0.language.as_str().to_owned()),
+        language: Set(body.language.as_str().to_owned()),
         replied_at: Set(None),
         ..Default::default()
     }

@@ -57,6 +57,15 @@ pub async fn security_headers(
     if is_api {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // actix-files names JavaScript `text/javascript` without a charset; say it (S15).
+    if h.get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == "text/javascript")
+    {
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        );
+    }
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         h.insert(HeaderName::from_static("x-request-id"), id);
     }

@@ -19,7 +19,7 @@ pub fn service(web_dir: PathBuf) -> Files {
             let index = index.clone();
             async move {
                 let (req, _) = req.into_parts();
-                let is_ui_path = req.method() == Method::GET
+                let is_ui_path = (req.method() == Method::GET || req.method() == Method::HEAD)
                     && !req.path().starts_with("/api/")
                     && !req.path().rsplit('/').next().unwrap_or("").contains('.');
                 if !is_ui_path {

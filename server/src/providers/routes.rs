@@ -30,7 +30,8 @@ pub async fn create_provider(
     _who: PlatformAdmin,
     body: Json<CreateProvider>,
 ) -> AppResult<HttpResponse> {
-    let p = service::create_provider(&state.db, body.0, state.now()).await?;
+    let body = body.into_inner()?;
+    let p = service::create_provider(&state.db, body, state.now()).await?;
     Ok(HttpResponse::Created().json(ProviderView {
         id: p.uuid,
         name: p.name,
@@ -49,7 +50,8 @@ pub async fn create_site(
     who: ProviderAdmin,
     body: Json<CreateSite>,
 ) -> AppResult<HttpResponse> {
-    let s = service::create_site(&state.db, who.provider_id()?, body.0, state.now()).await?;
+    let body = body.into_inner()?;
+    let s = service::create_site(&state.db, who.provider_id()?, body, state.now()).await?;
     Ok(HttpResponse::Created().json(SiteView {
         id: s.uuid,
         name: s.name,

@@ -65,8 +65,9 @@ pub async fn add(
     id: web::Path<Uuid>,
     body: Json<AddTeamMember>,
 ) -> AppResult<HttpResponse> {
+    let body = body.into_inner()?;
     let course = course_for_admin(&state.db, who.provider_id()?, *id).await?;
-    service::add(&state.db, &course, body.0, state.now()).await?;
+    service::add(&state.db, &course, body, state.now()).await?;
     Ok(HttpResponse::Created().json(service::view(&state.db, course.id).await?))
 }
 

@@ -1,0 +1,526 @@
+// Browser tests against the real server in demo mode, a real SMTP sink and Debian's chromium.
+//
+//   cd tests/e2e && npm install && node --test --test-concurrency=1 e2e.test.mjs
+//
+// Env: ETAPOLKU_BIN (default <repo>/target/debug/etapolku), CHROMIUM_PATH (default /usr/bin/chromium),
+// ETAPOLKU_PYTHON (a python3 with aiosmtpd), E2E_KEEP_TMP=1 keeps the temp dir with mail and data.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR, REPO_ROOT } from './harness.mjs';
+import { runAxe, formatViolations, probePage, probeReflow, probeKeyboard } from './probes.mjs';
+
+const DEMO_PARTICIPANT = 'aino.virtanen@demo.example';
+const ADMIN_NEW_PASSWORD = 'uusi ja riittävän pitkä salasana';
+const HOME = { participant: '/tanaan', guide: '/ohjaus', admin: '/hallinta' };
+const locales = Object.fromEntries(['fi', 'sv', 'en'].map((l) => [l, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'web', 'locales', `${l}.json`), 'utf8'))]));
+const statementPath = (lang) => (lang === 'fi' ? '/saavutettavuusseloste' : '/tillganglighetsutlatande');
+
+let stack;
+let browser;
+const sessions = {}; // role → {context, page}
+const cspViolations = [];
+const courseIds = {};
+
+async function newContext() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
+  context.on('page', watchPage);
+  return context;
+}
+
+function watchPage(page) {
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => cspViolations.push(`${page.url()}: uncaught ${err.message}`));
+}
+
+async function ready(page) {
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 20_000 });
+}
+
+/** Opens a path as a fresh document load and waits until the page has rendered its data. */
+async function open(page, pathname) {
+  await page.goto('about:blank');
+  await page.goto(stack.baseUrl + pathname);
+  await ready(page);
+}
+
+async function setLanguage(page, lang) {
+  const current = await page.evaluate(() => document.documentElement.lang);
+  if (current === lang) return;
+  await page.click(`.lang-button[data-lang="${lang}"]`);
+  await page.waitForSelector(`html[lang="${lang}"]`);
+  await page.waitForFunction((l) => document.querySelector(`.lang-button[data-lang="${l}"]`)?.getAttribute('aria-pressed') === 'true', lang);
+}
+
+/** Signs a fresh context in with a one-time link and waits for the role's home page. */
+async function signInWithLink(link, home) {
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.waitForURL(`**${home}`, { timeout: 20_000 });
+  await ready(page);
+  return { context, page };
+}
+
+before(async () => {
+  const available = serverBinaryAvailable();
+  if (!available.ok) throw new Error(`cannot run the browser tests: ${available.reason}`);
+  stack = await startStack();
+  browser = await launchBrowser();
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+}, { timeout: 180_000 });
+
+after(async () => {
+  if (browser) await browser.close();
+  if (stack) await stack.stop();
+});
+
+test('the server prints the demo accounts with one-time sign-in links', () => {
+  for (const role of ['participant', 'guide', 'provider admin']) {
+    assert.ok(stack.accounts[role], `no "${role}" line in the server's output`);
+    assert.match(stack.accounts[role].link, /\/linkki#token=[A-Za-z0-9_-]+$/);
+  }
+  assert.equal(stack.accounts.participant.email, DEMO_PARTICIPANT);
+});
+
+test('(1) the demo participant signs in with an emailed link and lands on "Viikko 5/12"', { timeout: 120_000 }, async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  await open(page, '/kirjaudu');
+  const form = page.locator('form[data-form="email-link"]');
+  await form.locator('input[name="email"]').fill(DEMO_PARTICIPANT);
+  await form.locator('button[type="submit"]').click();
+  const status = page.locator('form[data-form="email-link"] + .status-box');
+  await status.filter({ hasText: '15 minuuttia' }).waitFor({ timeout: 15_000 });
+
+  const mail = await stack.waitForMail({ to: DEMO_PARTICIPANT });
+  assert.ok(mail.link, `the mail has no /linkki#token= link:\n${mail.text}`);
+  assert.ok(mail.link.startsWith(stack.baseUrl), `the link ${mail.link} does not point at the server ${stack.baseUrl}`);
+
+  await page.goto(mail.link);
+  await page.waitForURL('**/tanaan', { timeout: 20_000 });
+  await ready(page);
+  assert.ok(!page.url().includes('token'), 'the token is still in the address bar');
+  const text = await page.locator('main').innerText();
+  assert.match(text, /Viikko 5\/12/);
+  assert.equal(await page.locator('nav.main-nav [aria-current="page"]').innerText(), 'Tänään');
+  sessions.participant = { context, page };
+});
+
+test('(1b) a used or broken link explains itself and offers a new one', { timeout: 60_000 }, async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.goto(`${stack.baseUrl}/linkki#token=not-a-real-token-0000`);
+  await page.waitForSelector('form[data-form="email-link"]', { timeout: 20_000 });
+  assert.equal(await page.locator('h1').innerText(), 'Linkki ei toimi enää');
+  assert.ok(!page.url().includes('token'));
+  await context.close();
+});
+
+test('(2) switching fi → sv changes <html lang> and the texts, and the choice persists', { timeout: 120_000 }, async () => {
+  // Signed out: the choice is kept in this browser.
+  const context = await newContext();
+  const page = await context.newPage();
+  await open(page, '/kirjaudu');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fi');
+  assert.equal(await page.locator('h1').innerText(), 'Kirjaudu sisään');
+  await setLanguage(page, 'sv');
+  assert.equal(await page.locator('h1').innerText(), 'Logga in');
+  assert.equal(await page.locator('#skip-link').textContent(), 'Till innehållet');
+  assert.match(await page.locator('nav.main-nav a[href="/apua"]').innerText(), /Hjälp$/);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'sv');
+  assert.equal(await page.locator('h1').innerText(), 'Logga in');
+  await context.close();
+
+  // Signed in: the choice is also saved to the account (PATCH /api/v1/me).
+  const p = sessions.participant?.page;
+  assert.ok(p, 'needs the participant session from test (1)');
+  await open(p, '/tanaan');
+  const patched = p.waitForResponse((r) => r.url().endsWith('/api/v1/me') && r.request().method() === 'PATCH');
+  await setLanguage(p, 'sv');
+  assert.equal((await patched).status(), 200);
+  await ready(p);
+  assert.match(await p.locator('main').innerText(), /Vecka 5\/12/);
+  assert.equal(await p.locator('h1').innerText(), 'Den här veckan');
+  // Forget the browser's choice: the account's language still brings Swedish back.
+  await p.evaluate(() => localStorage.removeItem('etapolku.lang'));
+  await p.reload();
+  await ready(p);
+  assert.equal(await p.evaluate(() => document.documentElement.lang), 'sv');
+  await setLanguage(p, 'fi');
+});
+
+test('(3) the guide and the provider admin reach their homes with their printed links', { timeout: 120_000 }, async () => {
+  sessions.guide = await signInWithLink(stack.accounts.guide.link, HOME.guide);
+  assert.equal(await sessions.guide.page.locator('h1').innerText(), 'Kurssit');
+  sessions.admin = await signInWithLink(stack.accounts['provider admin'].link, HOME.admin);
+  assert.equal(await sessions.admin.page.locator('h1').innerText(), 'Kurssit');
+  if (stack.accounts['participant (sv)']) {
+    // A Swedish participant gets Swedish without choosing it.
+    const sv = await signInWithLink(stack.accounts['participant (sv)'].link, HOME.participant);
+    assert.equal(await sv.page.evaluate(() => document.documentElement.lang), 'sv');
+    await sv.context.close();
+  }
+  if (!sessions.participant) {
+    sessions.participant = await signInWithLink(stack.accounts.participant.link, HOME.participant);
+  }
+  // The first course of each staff member, for the course pages.
+  for (const [role, base] of [['guide', '/ohjaus'], ['admin', '/hallinta']]) {
+    const href = await sessions[role].page.locator(`main table a[href^="${base}/kurssi/"]`).first().getAttribute('href', { timeout: 10_000 });
+    courseIds[role] = href.split('/').pop();
+  }
+});
+
+function screens() {
+  return {
+    anonymous: (lang) => [
+      { name: 'kirjaudu', path: '/kirjaudu' },
+      { name: 'linkki-puuttuu', path: '/linkki' },
+      { name: 'salasana-pyynto', path: '/salasana' },
+      { name: 'salasana-uusi', path: '/salasana#token=example-only' },
+      { name: 'apua', path: '/apua' },
+      { name: 'saavutettavuusseloste', path: statementPath(lang) },
+      { name: 'ei-loydy', path: '/ei-tallaista-sivua' },
+    ],
+    participant: (lang) => [
+      { name: 'tanaan', path: '/tanaan' },
+      { name: 'kurssini', path: '/kurssini' },
+      { name: 'apua-osallistuja', path: '/apua' },
+      { name: 'asetukset-osallistuja', path: '/asetukset' },
+      { name: 'saavutettavuusseloste-osallistuja', path: statementPath(lang) },
+    ],
+    guide: () => [
+      { name: 'ohjaus', path: '/ohjaus' },
+      { name: 'ohjaus-kurssi', path: `/ohjaus/kurssi/${courseIds.guide}` },
+      { name: 'asetukset-ohjaaja', path: '/asetukset' },
+    ],
+    admin: () => [
+      { name: 'hallinta', path: '/hallinta' },
+      { name: 'hallinta-kurssi', path: `/hallinta/kurssi/${courseIds.admin}` },
+      { name: 'hallinta-henkilosto', path: '/hallinta/henkilosto' },
+      { name: 'hallinta-osallistujat', path: '/hallinta/osallistujat' },
+      { name: 'hallinta-toimipisteet', path: '/hallinta/toimipisteet' },
+      { name: 'asetukset-paakayttaja', path: '/asetukset' },
+    ],
+  };
+}
+
+test('(4) every screen passes axe (WCAG 2.2 AA tags) and the probes, in fi and sv', { timeout: 900_000 }, async () => {
+  assert.ok(sessions.participant && sessions.guide && sessions.admin, 'needs the sessions from tests (1)–(3)');
+  const anon = await newContext();
+  sessions.anonymous = { context: anon, page: await anon.newPage() };
+  const failures = [];
+  const all = screens();
+  for (const lang of ['fi', 'sv']) {
+    for (const [role, list] of Object.entries(all)) {
+      const { page } = sessions[role];
+      await open(page, role === 'anonymous' ? '/kirjaudu' : '/asetukset');
+      await setLanguage(page, lang);
+      const navs = [];
+      for (const screen of list(lang)) {
+        const where = `${lang} ${role} ${screen.path}`;
+        await open(page, screen.path);
+        const keyboard = await probeKeyboard(page);
+        const violations = await runAxe(page);
+        const probe = await probePage(page);
+        const reflow = await probeReflow(page);
+        if (violations.length) failures.push(`${where}: ${violations.length} axe violation(s)\n${formatViolations(violations)}`);
+        const problems = [...probe.problems, ...reflow, ...keyboard];
+        if (probe.lang !== lang) problems.push(`A2 <html lang="${probe.lang}">, expected ${lang}`);
+        if (probe.loadErrors.length) problems.push(`the page shows an error: ${probe.loadErrors.join(' | ')}`);
+        if (problems.length) failures.push(`${where}:\n  ${problems.join('\n  ')}`);
+        navs.push({ where, nav: probe.nav, helpRect: probe.helpRect });
+      }
+      // A11/A12: the same navigation in the same order, with help in the same place, on every page.
+      const first = navs[0];
+      for (const n of navs.slice(1)) {
+        if (JSON.stringify(n.nav) !== JSON.stringify(first.nav)) failures.push(`A11 ${n.where}: navigation differs from ${first.where}: ${JSON.stringify(n.nav)} vs ${JSON.stringify(first.nav)}`);
+        if (JSON.stringify(n.helpRect) !== JSON.stringify(first.helpRect)) failures.push(`A12 ${n.where}: the help link moved (${JSON.stringify(n.helpRect)} vs ${JSON.stringify(first.helpRect)})`);
+      }
+      if (role === 'participant' && first.nav.length > 5) failures.push(`A11 participants have ${first.nav.length} nav items (max 5)`);
+    }
+  }
+  for (const role of ['participant', 'guide', 'admin', 'anonymous']) await setLanguage(sessions[role].page, 'fi');
+  if (cspViolations.length) failures.push(`CSP violations or script errors:\n  ${cspViolations.join('\n  ')}`);
+  assert.equal(failures.length, 0, `\n${failures.join('\n\n')}`);
+});
+
+test('(4b) an empty form shows errors next to the fields and in a summary (A8), also under axe', { timeout: 120_000 }, async () => {
+  const { page } = sessions.anonymous;
+  const failures = [];
+  for (const lang of ['fi', 'sv']) {
+    await open(page, '/kirjaudu');
+    await setLanguage(page, lang);
+    for (const formName of ['email-link', 'password-login']) {
+      await open(page, '/kirjaudu');
+      await page.click(`form[data-form="${formName}"] button[type="submit"]`);
+      const summary = page.locator(`form[data-form="${formName}"] .error-summary[role="alert"]`);
+      await summary.waitFor();
+      const check = await page.evaluate((name) => {
+        const form = document.querySelector(`form[data-form="${name}"]`);
+        const email = form.querySelector('input[name="email"]');
+        const ids = (email.getAttribute('aria-describedby') || '').split(' ');
+        const error = ids.map((id) => document.getElementById(id)).find((el) => el && el.classList.contains('field-error'));
+        return {
+          invalid: email.getAttribute('aria-invalid'),
+          errorText: error && !error.hidden ? error.textContent.trim() : '',
+          summaryLinks: [...form.querySelectorAll('.error-summary a')].map((a) => a.getAttribute('href')),
+          focused: document.activeElement === form.querySelector('.error-summary'),
+          emailId: email.id,
+        };
+      }, formName);
+      if (check.invalid !== 'true') failures.push(`${lang} ${formName}: the email field is not aria-invalid`);
+      if (!check.errorText) failures.push(`${lang} ${formName}: no error text next to the email field`);
+      if (!check.summaryLinks.includes(`#${check.emailId}`)) failures.push(`${lang} ${formName}: the summary does not link to the field`);
+      if (!check.focused) failures.push(`${lang} ${formName}: the summary did not take focus`);
+      const violations = await runAxe(page);
+      if (violations.length) failures.push(`${lang} ${formName} with errors:\n${formatViolations(violations)}`);
+      if (lang === 'fi' && formName === 'email-link') await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'kirjaudu-virheet.png'), fullPage: true });
+    }
+  }
+  await setLanguage(page, 'fi');
+  assert.equal(failures.length, 0, `\n${failures.join('\n')}`);
+});
+
+test('(4c) the accessibility statement has the required parts and its feedback form works (A18)', { timeout: 60_000 }, async () => {
+  const { page } = sessions.anonymous;
+  for (const lang of ['fi', 'sv']) {
+    await open(page, '/kirjaudu');
+    await setLanguage(page, lang);
+    await open(page, statementPath(lang));
+    const headings = await page.locator('main h2').allInnerTexts();
+    for (const key of ['a11y.status_title', 'a11y.issues_title', 'a11y.feedback_title', 'a11y.reply_title', 'a11y.authority_title']) {
+      assert.ok(headings.includes(locales[lang][key]), `${lang}: heading "${locales[lang][key]}" missing (have ${headings.join(' / ')})`);
+    }
+    const text = await page.locator('main').innerText();
+    assert.ok(text.includes(locales[lang]['a11y.authority_name']), `${lang}: the supervisory authority is not named`);
+    assert.ok(text.includes(lang === 'fi' ? 'saavutettavuusvaatimukset.fi' : 'tillganglighetskrav.fi'));
+    assert.ok(text.includes('14'), `${lang}: the 14-day promise is missing`);
+  }
+  await setLanguage(page, 'fi');
+  // Feedback: a draft survives a reload (A9), and sending it gives a receipt that stays (A22).
+  await open(page, '/saavutettavuusseloste');
+  const message = page.locator('form[data-form="accessibility-feedback"] textarea[name="message"]');
+  await message.fill('Kirjautumissivun painike on vaikea löytää suurennuksella.');
+  await page.waitForTimeout(800);
+  await page.reload();
+  await ready(page);
+  assert.equal(await message.inputValue(), 'Kirjautumissivun painike on vaikea löytää suurennuksella.');
+  const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/feedback/accessibility'));
+  await page.click('form[data-form="accessibility-feedback"] button[type="submit"]');
+  assert.equal((await posted).status(), 201);
+  const receipt = page.locator('form[data-form="accessibility-feedback"] + .status-box[role="status"]');
+  await receipt.filter({ hasText: 'Kiitos' }).waitFor();
+  await page.waitForTimeout(1500);
+  assert.ok(await receipt.isVisible(), 'the receipt disappeared');
+});
+
+test('(4d) the help page shows the support phone, hours, email and what to do if a video call fails (A12)', { timeout: 60_000 }, async () => {
+  const { page } = sessions.participant;
+  await open(page, '/apua');
+  for (const id of ['#support-phone', '#support-hours', '#support-email']) {
+    assert.ok((await page.locator(id).innerText()).trim(), `${id} is empty`);
+  }
+  assert.match(await page.locator('#support-phone').getAttribute('href'), /^tel:\+?\d+$/);
+  assert.equal(await page.locator('#video-title').innerText(), 'Jos videopuhelu ei toimi');
+});
+
+test('(5) screenshots of every screen (fi, 1280×800; the participant home also at 390×844 and 768×1024)', { timeout: 300_000 }, async () => {
+  const all = screens();
+  const written = [];
+  for (const [role, list] of Object.entries(all)) {
+    const { page } = sessions[role];
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const screen of list('fi')) {
+      await open(page, screen.path);
+      const file = path.join(SCREENSHOT_DIR, `${screen.name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      written.push(file);
+    }
+  }
+  const { page } = sessions.participant;
+  for (const [w, h] of [[390, 844], [768, 1024]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await open(page, '/tanaan');
+    const file = path.join(SCREENSHOT_DIR, `tanaan-${w}x${h}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    written.push(file);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const f of written) assert.ok(fs.statSync(f).size > 1000, `${f} is empty`);
+});
+
+test('(6) a guide resends a sign-in link and the participant gets it by mail (A10)', { timeout: 120_000 }, async () => {
+  const { page } = sessions.guide;
+  await open(page, `/ohjaus/kurssi/${courseIds.guide}`);
+  const row = page.locator('main table tr', { hasText: 'Aino Virtanen' });
+  await row.locator('button', { hasText: 'Lähetä kirjautumislinkki' }).click();
+  await page.locator('main .status-box[role="status"]', { hasText: 'aino.virtanen@demo.example' }).waitFor({ timeout: 15_000 });
+  const mail = await stack.waitForMail({ to: DEMO_PARTICIPANT });
+  assert.ok(mail.link, `no sign-in link in the resent mail:\n${mail.text}`);
+});
+
+/** A Monday at least `weeksAhead` weeks from now, as YYYY-MM-DD. */
+function futureMonday(weeksAhead) {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + weeksAhead * 7);
+  d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+test('(7) the provider admin adds a site, invites a participant, creates a course and enrols them', { timeout: 180_000 }, async () => {
+  const { page } = sessions.admin;
+  const stamp = Date.now().toString(36);
+  const siteName = `Testikeskus ${stamp}`;
+  const person = { name: `Testi Osallistuja ${stamp}`, email: `testi.${stamp}@example.com` };
+
+  await open(page, '/hallinta/toimipisteet');
+  await page.fill('form[data-form="site-add"] input[name="name"]', siteName);
+  await page.fill('form[data-form="site-add"] input[name="municipality"]', 'Oulu');
+  await page.click('form[data-form="site-add"] button[type="submit"]');
+  await page.locator('main .status-box[role="status"]', { hasText: siteName }).waitFor();
+  await page.locator('main table', { hasText: siteName }).waitFor();
+
+  await open(page, '/hallinta/osallistujat');
+  await page.fill('form[data-form="participant-add"] input[name="display_name"]', person.name);
+  await page.fill('form[data-form="participant-add"] input[name="email"]', person.email);
+  await page.click('form[data-form="participant-add"] button[type="submit"]');
+  await page.locator('main .status-box[role="status"]', { hasText: person.email }).waitFor();
+  const invitation = await stack.waitForMail({ to: person.email });
+  assert.ok(invitation.link, `the invitation has no sign-in link:\n${invitation.text}`);
+
+  // The invited participant's link activates the account; without a course the home page says so.
+  const invited = await signInWithLink(invitation.link, HOME.participant);
+  assert.match(await invited.page.locator('main').innerText(), /Et ole vielä millään kurssilla/);
+  await invited.context.close();
+
+  await open(page, '/hallinta');
+  const form = page.locator('form[data-form="course-create"]');
+  await form.locator('input[name="title"]').fill(`Testikurssi ${stamp}`);
+  const siteValue = await form.locator('select[name="site_id"] option', { hasText: siteName }).getAttribute('value');
+  await form.locator('select[name="site_id"]').selectOption(siteValue);
+  // A Tuesday is refused in the browser with a reason next to the field.
+  const monday = futureMonday(10);
+  const tuesday = new Date(`${monday}T12:00:00Z`);
+  tuesday.setUTCDate(tuesday.getUTCDate() + 1);
+  await form.locator('input[name="onsite1_start"]').fill(tuesday.toISOString().slice(0, 10));
+  await form.locator('button[type="submit"]').click();
+  await form.locator('.field-error', { hasText: 'maanantai' }).waitFor();
+  await form.locator('input[name="onsite1_start"]').fill(monday);
+  await form.locator('button[type="submit"]').click();
+  await page.waitForURL('**/hallinta/kurssi/*', { timeout: 15_000 });
+  await ready(page);
+  assert.equal(await page.locator('h1').innerText(), `Testikurssi ${stamp}`);
+
+  const enrol = page.locator('form[data-form="enrol"]');
+  const option = await enrol.locator('select[name="participant_id"] option', { hasText: person.email }).getAttribute('value');
+  await enrol.locator('select[name="participant_id"]').selectOption(option);
+  await enrol.locator('input[name="decision_date"]').fill(new Date().toISOString().slice(0, 10));
+  await enrol.locator('button[type="submit"]').click();
+  await page.locator('main .status-box[role="status"]', { hasText: person.name }).waitFor({ timeout: 15_000 });
+  await page.locator('main table', { hasText: person.name }).waitFor();
+
+  // Confirming a course of one: whatever the rules say, the answer is shown as text.
+  await page.click('form[data-form="transition"] button[value="confirmed"]');
+  await page.locator('form[data-form="transition"] .error-summary, main .status-box[role="status"]:not(:empty)').first().waitFor({ timeout: 15_000 });
+});
+
+test('(8) every table offers a CSV download (A24)', { timeout: 60_000 }, async () => {
+  const { page } = sessions.admin;
+  await open(page, '/hallinta');
+  const download = page.waitForEvent('download');
+  await page.locator('main button.csv-button').first().click();
+  const file = await download;
+  assert.match(file.suggestedFilename(), /\.csv$/);
+  const content = fs.readFileSync(await file.path(), 'utf8');
+  assert.ok(content.startsWith('\uFEFFKurssin nimi;'), `unexpected CSV header: ${content.slice(0, 80)}`);
+  assert.ok(content.split('\r\n').length >= 2, 'the CSV has no rows');
+});
+
+test('(9) a participant sets a password in the settings and can then sign in with it', { timeout: 120_000 }, async () => {
+  const { page } = sessions.participant;
+  await open(page, '/asetukset');
+  const password = 'pitkä lause on hyvä salasana';
+  await page.fill('form[data-form="password"] input[name="new_password"]', password);
+  const put = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/password'));
+  await page.click('form[data-form="password"] button[type="submit"]');
+  assert.equal((await put).status(), 204);
+  await page.locator('main .status-box[role="status"]', { hasText: 'Salasana tallennettiin' }).waitFor();
+
+  const context = await newContext();
+  const fresh = await context.newPage();
+  await open(fresh, '/kirjaudu');
+  await fresh.fill('form[data-form="password-login"] input[name="email"]', DEMO_PARTICIPANT);
+  await fresh.fill('form[data-form="password-login"] input[name="password"]', 'väärä salasana');
+  await fresh.click('form[data-form="password-login"] button[type="submit"]');
+  await fresh.locator('form[data-form="password-login"] .error-summary', { hasText: 'väärin' }).waitFor();
+  await fresh.fill('form[data-form="password-login"] input[name="password"]', password);
+  await fresh.click('form[data-form="password-login"] button[type="submit"]');
+  await fresh.waitForURL('**/tanaan', { timeout: 15_000 });
+  await context.close();
+});
+
+test('(10) a forgotten password is reset through the mailed /salasana link', { timeout: 120_000 }, async () => {
+  const email = stack.accounts['provider admin'].email;
+  const context = await newContext();
+  const page = await context.newPage();
+  await open(page, '/salasana');
+  await page.fill('form[data-form="password-reset"] input[name="email"]', email);
+  await page.click('form[data-form="password-reset"] button[type="submit"]');
+  await page.locator('main .status-box[role="status"]:not(:empty)').waitFor();
+  const mail = await stack.waitForMail({ to: email });
+  const link = /https?:\/\/\S+\/salasana#token=[A-Za-z0-9_-]+/.exec(mail.text);
+  assert.ok(link, `no /salasana#token= link in the mail:\n${mail.text}`);
+  await page.goto('about:blank');
+  await page.goto(link[0]);
+  await page.waitForSelector('form[data-form="password-new"]');
+  assert.ok(!page.url().includes('token'), 'the token is still in the address bar');
+  const password = ADMIN_NEW_PASSWORD;
+  await page.fill('form[data-form="password-new"] input[name="new_password"]', password);
+  await page.click('form[data-form="password-new"] button[type="submit"]');
+  await page.waitForURL('**/kirjaudu');
+  await page.locator('main .status-box', { hasText: 'Salasana on vaihdettu' }).waitFor();
+  await page.fill('form[data-form="password-login"] input[name="email"]', email);
+  await page.fill('form[data-form="password-login"] input[name="password"]', password);
+  await page.click('form[data-form="password-login"] button[type="submit"]');
+  await page.waitForURL('**/hallinta', { timeout: 15_000 });
+  await context.close();
+});
+
+test('(11) a session that ends mid-form loses nothing: after signing in again the draft is back (A9)', { timeout: 120_000 }, async () => {
+  const email = stack.accounts['provider admin'].email;
+  const context = await newContext();
+  const page = await context.newPage();
+  const signIn = async () => {
+    await page.fill('form[data-form="password-login"] input[name="email"]', email);
+    await page.fill('form[data-form="password-login"] input[name="password"]', ADMIN_NEW_PASSWORD);
+    await page.click('form[data-form="password-login"] button[type="submit"]');
+  };
+  await open(page, '/kirjaudu');
+  await signIn();
+  await page.waitForURL('**/hallinta');
+  await open(page, '/hallinta/osallistujat');
+  await page.fill('form[data-form="participant-add"] input[name="display_name"]', 'Keskeneräinen Kirjoitus');
+  await page.fill('form[data-form="participant-add"] input[name="email"]', 'kesken@example.com');
+
+  // The session ends on the server side: every API call, the refresh included, now answers 401.
+  const expired = JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, code: 'unauthorized' });
+  await context.route('**/api/v1/**', (route) => route.fulfill({ status: 401, contentType: 'application/problem+json', body: expired }));
+  await page.click('form[data-form="participant-add"] button[type="submit"]');
+  await page.waitForURL('**/kirjaudu');
+  await page.locator('main .status-box', { hasText: 'Kirjautumisesi päättyi' }).waitFor();
+  await context.unroute('**/api/v1/**');
+
+  await signIn();
+  await page.waitForURL('**/hallinta/osallistujat', { timeout: 15_000 });
+  await ready(page);
+  assert.equal(await page.inputValue('form[data-form="participant-add"] input[name="display_name"]'), 'Keskeneräinen Kirjoitus');
+  assert.equal(await page.inputValue('form[data-form="participant-add"] input[name="email"]'), 'kesken@example.com');
+  await context.close();
+});

@@ -1,0 +1,59 @@
+// The guide's pages: their courses (/ohjaus) and one course (/ohjaus/kurssi/{id}).
+
+import { h, add, fill } from '../dom.js';
+import { t } from '../i18n.js';
+import { get } from '../api.js';
+import { loading, errorPanel, scheduleTable, section } from '../ui.js';
+import { statusBox } from '../forms.js';
+import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable } from './courseParts.js';
+
+export async function guideCoursesPage(ctx) {
+  ctx.setTitle(t('guide.courses_title'));
+  const slot = h('div', null, loading());
+  add(ctx.main, h('h1', { tabindex: '-1' }, t('guide.courses_title')),
+    h('p', { class: 'lead' }, t('guide.courses_intro')), slot);
+  try {
+    const courses = await get('/api/v1/courses');
+    if (!ctx.alive()) return;
+    fill(slot, coursesTable(courses, { basePath: '/ohjaus' }));
+  } catch (err) {
+    if (ctx.alive()) fill(slot, errorPanel(err));
+  }
+}
+
+export async function guideCoursePage(ctx) {
+  const id = encodeURIComponent(ctx.params.id);
+  ctx.setTitle(t('course.page_title'));
+  const heading = h('h1', { tabindex: '-1' }, t('course.page_title'));
+  const slot = h('div', null, loading());
+  add(ctx.main, h('p', { class: 'breadcrumb' }, h('a', { href: '/ohjaus' }, t('guide.back_to_courses'))), heading, slot);
+  let course;
+  let enrolments;
+  let team;
+  try {
+    [course, enrolments, team] = await Promise.all([
+      get(`/api/v1/courses/${id}`),
+      get(`/api/v1/courses/${id}/participants`),
+      get(`/api/v1/courses/${id}/team`),
+    ]);
+  } catch (err) {
+    if (ctx.alive()) fill(slot, errorPanel(err));
+    return;
+  }
+  if (!ctx.alive()) return;
+  heading.textContent = course.title;
+    if (course.language) heading.lang = course.language; // A2: a Swedish course's name inside a Finnish page
+  ctx.setTitle(course.title);
+  const linkStatus = statusBox();
+  fill(slot, 
+    courseFacts(course),
+    courseWarnings(course),
+    section(t('schedule.title'), scheduleTable(course)),
+    section(t('enrolment.title'),
+      h('p', null, t('guide.participants_intro')),
+      linkStatus,
+      enrolmentsTable(enrolments, { status: linkStatus })),
+    section(t('team.title'),
+      teamCheck(team.check),
+      teamTable(team.members || [])));
+}

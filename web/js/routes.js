@@ -1,0 +1,76 @@
+// The route table, read in one place. access: 'public' pages work signed out; others need a
+// session, and `roles` limits who may open them. `nav` marks the navigation item that is current.
+
+const STAFF_ADMIN = ['provider_admin', 'platform_admin'];
+
+function route(name, pattern, options) {
+  const source = `^${pattern.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`;
+  return { name, pattern, regex: new RegExp(source), ...options };
+}
+
+const auth = () => import('./pages/auth.js');
+const pub = () => import('./pages/public.js');
+const participant = () => import('./pages/participant.js');
+const guide = () => import('./pages/guide.js');
+const admin = () => import('./pages/admin.js');
+const settings = () => import('./pages/settings.js');
+
+export const routes = [
+  route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
+  route('link', '/linkki', { access: 'public', load: async () => (await auth()).linkPage }),
+  route('password', '/salasana', { access: 'public', load: async () => (await auth()).passwordPage }),
+  route('help', '/apua', { access: 'public', nav: 'help', load: async () => (await pub()).helpPage }),
+  route('statement-fi', '/saavutettavuusseloste', { access: 'public', load: async () => (await pub()).statementPage }),
+  route('statement-sv', '/tillganglighetsutlatande', { access: 'public', load: async () => (await pub()).statementPage }),
+  route('settings', '/asetukset', { access: 'signed-in', load: async () => (await settings()).settingsPage }),
+  route('today', '/tanaan', { roles: ['participant'], nav: 'today', load: async () => (await participant()).todayPage }),
+  route('my-course', '/kurssini', { roles: ['participant'], nav: 'my-course', load: async () => (await participant()).myCoursePage }),
+  route('guide-courses', '/ohjaus', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursesPage }),
+  route('guide-course', '/ohjaus/kurssi/:id', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursePage }),
+  route('admin-courses', '/hallinta', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursesPage }),
+  route('admin-course', '/hallinta/kurssi/:id', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursePage }),
+  route('admin-staff', '/hallinta/henkilosto', { roles: STAFF_ADMIN, nav: 'staff', load: async () => (await admin()).staffPage }),
+  route('admin-participants', '/hallinta/osallistujat', { roles: STAFF_ADMIN, nav: 'participants', load: async () => (await admin()).participantsPage }),
+  route('admin-sites', '/hallinta/toimipisteet', { roles: STAFF_ADMIN, nav: 'sites', load: async () => (await admin()).sitesPage }),
+];
+
+export function homeFor(me) {
+  if (!me) return '/kirjaudu';
+  switch (me.role) {
+    case 'participant': return '/tanaan';
+    case 'guide': return '/ohjaus';
+    case 'provider_admin':
+    case 'platform_admin': return '/hallinta';
+    default: return '/apua';
+  }
+}
+
+/**
+ * The top navigation per role. Help is always the last item, so it is in the same place on every
+ * page (A12, WCAG 3.2.6). Participants have at most 5 items (A11).
+ */
+export function navFor(me) {
+  const help = { key: 'help', href: '/apua', label: 'nav.help' };
+  if (!me) return [{ key: 'signin', href: '/kirjaudu', label: 'nav.signin' }, help];
+  switch (me.role) {
+    case 'participant':
+      return [
+        { key: 'today', href: '/tanaan', label: 'nav.today' },
+        { key: 'my-course', href: '/kurssini', label: 'nav.my_course' },
+        help,
+      ];
+    case 'guide':
+      return [{ key: 'courses', href: '/ohjaus', label: 'nav.courses' }, help];
+    case 'provider_admin':
+    case 'platform_admin':
+      return [
+        { key: 'courses', href: '/hallinta', label: 'nav.courses' },
+        { key: 'staff', href: '/hallinta/henkilosto', label: 'nav.staff' },
+        { key: 'participants', href: '/hallinta/osallistujat', label: 'nav.participants' },
+        { key: 'sites', href: '/hallinta/toimipisteet', label: 'nav.sites' },
+        help,
+      ];
+    default:
+      return [help];
+  }
+}
