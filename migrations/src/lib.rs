@@ -17,6 +17,7 @@ mod m20261122_000008_create_enrolments;
 mod m20261122_000009_create_team_members;
 mod m20261122_000010_create_audit_log;
 mod m20261122_000011_create_accessibility_feedback;
+mod m20261122_000012_add_totp_to_users;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_create_team_members::Migration),
             Box::new(m20261122_000010_create_audit_log::Migration),
             Box::new(m20261122_000011_create_accessibility_feedback::Migration),
+            Box::new(m20261122_000012_add_totp_to_users::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .route("/support", web::get().to(crate::health::support))
                 .configure(crate::auth::routes::routes)
                 .configure(crate::accounts::routes::routes)
+                .configure(crate::auth::mfa::routes)
                 .configure(crate::providers::routes::routes)
                 .configure(crate::courses::routes::routes)
                 .configure(crate::team::routes::routes)

@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
         crate::auth::routes::login, crate::auth::routes::refresh, crate::auth::routes::logout,
         crate::auth::routes::request_email_link, crate::auth::routes::redeem_email_link,
         crate::auth::routes::request_password_reset, crate::auth::routes::complete_password_reset,
+        crate::auth::mfa::start_setup, crate::auth::mfa::confirm, crate::auth::mfa::disable,
         crate::accounts::routes::get_me, crate::accounts::routes::update_me,
         crate::accounts::routes::change_password, crate::accounts::routes::my_access_log,
         crate::accounts::routes::list_staff, crate::accounts::routes::create_staff,

@@ -11,4 +11,5 @@ mod courses;
 mod enrolment;
 mod feedback;
 mod health;
+mod mfa;
 mod team;

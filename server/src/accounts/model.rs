@@ -197,6 +197,8 @@ pub struct Me {
     pub language: Language,
     pub provider: Option<ProviderRef>,
     pub has_password: bool,
+    /// Whether sign-in asks for an authenticator code (S8).
+    pub mfa_enabled: bool,
 }
 
 #[cfg(test)]

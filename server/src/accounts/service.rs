@@ -33,6 +33,7 @@ pub async fn me<C: ConnectionTrait>(db: &C, account: &user::Model) -> AppResult<
         language: Language::parse(&account.language),
         provider,
         has_password: account.password_hash.is_some(),
+        mfa_enabled: account.totp_enabled_at.is_some(),
     })
 }
 
@@ -92,6 +93,8 @@ pub struct StaffView {
     pub profession: Option<Profession>,
     pub language: Language,
     pub status: AccountStatus,
+    /// Whether the second factor is on; the admin sees who still signs in with a password only.
+    pub mfa_enabled: bool,
 }
 
 impl From<&user::Model> for StaffView {
@@ -107,6 +110,7 @@ impl From<&user::Model> for StaffView {
                 .and_then(|p| Profession::parse(p).ok()),
             language: Language::parse(&u.language),
             status: AccountStatus::parse(&u.status),
+            mfa_enabled: u.totp_enabled_at.is_some(),
         }
     }
 }

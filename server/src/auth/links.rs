@@ -68,6 +68,34 @@ pub async fn issue<C: ConnectionTrait>(
     Ok(plain)
 }
 
+/// The link's account if the link is still good, without using it.
+pub async fn peek<C: ConnectionTrait>(
+    db: &C,
+    presented: &str,
+    purposes: &[Purpose],
+    now: DateTime<Utc>,
+) -> Result<Option<(Purpose, user::Model)>, AppError> {
+    if presented.len() > 128 {
+        return Ok(None);
+    }
+    let Some(row) = one_time_token::Entity::find()
+        .filter(one_time_token::Column::TokenHash.eq(token::hash(presented)))
+        .filter(one_time_token::Column::UsedAt.is_null())
+        .filter(one_time_token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(purpose) = purposes.iter().copied().find(|p| p.as_str() == row.purpose) else {
+        return Ok(None);
+    };
+    Ok(user::Entity::find_by_id(row.user_id)
+        .one(db)
+        .await?
+        .map(|u| (purpose, u)))
+}
+
 /// Uses a link once. `None` when it is unknown, expired, already used or of another purpose.
 pub async fn redeem<C: ConnectionTrait>(
     db: &C,

@@ -10,6 +10,9 @@ use crate::accounts::model::{Language, Me};
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The authenticator code, for accounts with the second factor on (S8).
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -25,6 +28,9 @@ pub struct EmailLinkRequest {
 #[serde(deny_unknown_fields)]
 pub struct RedeemRequest {
     pub token: String,
+    /// The authenticator code, for accounts with the second factor on (S8).
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -12,6 +12,7 @@ use crate::auth::extract::AuthUser;
 use crate::auth::jwt::ACCESS_TTL;
 use crate::auth::link_mail;
 use crate::auth::links::{self, Purpose};
+use crate::auth::mfa;
 use crate::auth::model::{
     EmailLinkRequest, LoginRequest, PasswordResetComplete, PasswordResetRequest, RedeemRequest,
     TokenResponse,
@@ -165,6 +166,13 @@ pub async fn login(
             });
         }
     };
+    if let Err(e) = mfa::check_second_factor(&state, &account, body.totp.as_deref()).await {
+        if e.code() == "mfa_invalid" {
+            state.limits.record_failure(&account_key, now);
+            tracing::warn!(target: "security", event = "mfa_failed", user = %account.uuid, %ip);
+        }
+        return Err(e);
+    }
     state.limits.clear_failures(&account_key);
     let issued = session::start(&state.db, &account, now).await?;
     tracing::info!(target: "security", event = "login_succeeded", user = %account.uuid, method = "password", %ip);
@@ -285,13 +293,12 @@ pub async fn redeem_email_link(
             retry_after_secs: wait,
         });
     }
-    let redeemed = links::redeem(
-        &state.db,
-        body.token.trim(),
-        &[Purpose::SignIn, Purpose::Invitation],
-        now,
-    )
-    .await?;
+    let purposes = [Purpose::SignIn, Purpose::Invitation];
+    // The second factor is checked before the link is used up, so a missing code costs nothing.
+    if let Some((_, account)) = links::peek(&state.db, body.token.trim(), &purposes, now).await? {
+        mfa::check_second_factor(&state, &account, body.totp.as_deref()).await?;
+    }
+    let redeemed = links::redeem(&state.db, body.token.trim(), &purposes, now).await?;
     let Some((_, account)) = redeemed else {
         tracing::warn!(target: "security", event = "link_refused", %ip);
         return Err(AppError::Unauthorized {
