@@ -18,6 +18,11 @@ mod m20261122_000009_create_team_members;
 mod m20261122_000010_create_audit_log;
 mod m20261122_000011_create_accessibility_feedback;
 mod m20261122_000012_add_totp_to_users;
+mod m20261122_000013_create_blobs;
+mod m20261122_000014_create_programs;
+mod m20261122_000015_create_program_versions;
+mod m20261122_000016_create_program_version_blobs;
+mod m20261122_000017_add_program_to_courses;
 
 pub struct Migrator;
 
@@ -37,6 +42,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_create_audit_log::Migration),
             Box::new(m20261122_000011_create_accessibility_feedback::Migration),
             Box::new(m20261122_000012_add_totp_to_users::Migration),
+            Box::new(m20261122_000013_create_blobs::Migration),
+            Box::new(m20261122_000014_create_programs::Migration),
+            Box::new(m20261122_000015_create_program_versions::Migration),
+            Box::new(m20261122_000016_create_program_version_blobs::Migration),
+            Box::new(m20261122_000017_add_program_to_courses::Migration),
         ]
     }
 }

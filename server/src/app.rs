@@ -27,9 +27,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::enrolment::routes::routes)
                 .configure(crate::audit::routes::routes)
                 .configure(crate::feedback::routes::routes)
+                .configure(crate::content::routes::routes)
                 .default_service(web::to(|| async {
                     HttpResponse::from_error(AppError::NotFound)
                 })),
+        )
+        .route(
+            "/media/{sha256}",
+            web::get().to(crate::content::media::serve),
         )
         .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi()))
         .service(crate::http::web_ui::service(web_dir));

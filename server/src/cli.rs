@@ -13,10 +13,13 @@ use crate::auth::links::{self, Purpose};
 use crate::auth::password::{self, NewPassword};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ServeArgs, StorageArgs};
+use crate::content::blob_store::FsBlobStore;
+use crate::content::import::{self, ImportFailure, ImportRequest};
 use crate::providers::service as providers;
 use crate::startup::Application;
 use crate::team::profession::Profession;
 use crate::{db, demo, telemetry};
+use sea_orm::EntityTrait;
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +48,21 @@ enum Command {
     Migrate {
         #[command(flatten)]
         storage: StorageArgs,
+    },
+    /// Import a Moodle backup (.mbz), SCORM or H5P package, program folder or zip of one.
+    /// Exit 0 on success, 2 when the input is refused (the reason on stderr; nothing stored).
+    Import {
+        #[command(flatten)]
+        storage: StorageArgs,
+        /// The file or folder to import.
+        file: std::path::PathBuf,
+        /// The provider the program belongs to (created if missing); may be left out when the
+        /// database has exactly one provider.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Print the import report as one JSON object on the last line.
+        #[arg(long)]
+        json: bool,
     },
     /// Create an account; the first platform admin is made this way (there are no default accounts).
     CreateUser {
@@ -80,6 +98,14 @@ enum Command {
     },
 }
 
+/// Exit code for input the command refuses (as opposed to a failure of the system).
+const REFUSED: u8 = 2;
+
+/// An error that means "your input is refused", not "something broke".
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(String);
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init();
@@ -95,6 +121,10 @@ pub fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.downcast_ref::<Refused>().is_some() => {
+            eprintln!("refused: {e}");
+            ExitCode::from(REFUSED)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -148,6 +178,89 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db::migrate(&database).await?;
             println!("migrations applied");
             Ok(())
+        }
+        Command::Import {
+            storage,
+            file,
+            provider,
+            json,
+        } => {
+            let database = db::connect(&storage).await?;
+            db::migrate(&database).await?;
+            let now = chrono::Utc::now();
+            let provider_id = match provider {
+                Some(name) => match providers::find_by_name(&database, &name).await? {
+                    Some(p) => p.id,
+                    None => {
+                        providers::create_provider(
+                            &database,
+                            providers::CreateProvider { name },
+                            now,
+                        )
+                        .await?
+                        .id
+                    }
+                },
+                None => {
+                    let all = crate::entity::provider::Entity::find()
+                        .all(&database)
+                        .await?;
+                    match all.as_slice() {
+                        [only] => only.id,
+                        _ => {
+                            return Err(
+                                Refused("name the provider with --provider NAME".into()).into()
+                            );
+                        }
+                    }
+                }
+            };
+            if !file.exists() {
+                return Err(Refused(format!("{} does not exist", file.display())).into());
+            }
+            let store = Arc::new(FsBlobStore::new(storage.data_dir.join("blobs"))?);
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let request = ImportRequest {
+                provider_id,
+                actor_id: None,
+                source: &file,
+                source_name: &name,
+                staging_root: &storage.data_dir.join("staging"),
+                now,
+            };
+            match import::import(&database, store, request).await {
+                Ok(done) => {
+                    let kinds: Vec<String> =
+                        done.items.iter().map(|(k, n)| format!("{n} {k}")).collect();
+                    println!(
+                        "{} version {} of program {}: {} modules, {}",
+                        if done.duplicate {
+                            "already imported as"
+                        } else {
+                            "imported as"
+                        },
+                        done.version,
+                        done.program_id,
+                        done.modules,
+                        kinds.join(", ")
+                    );
+                    for s in &done.skipped {
+                        println!("skipped: {} ({})", s.what, s.why);
+                    }
+                    for w in &done.warnings {
+                        println!("warning: {w}");
+                    }
+                    if json {
+                        println!("{}", serde_json::to_string(&done)?);
+                    }
+                    Ok(())
+                }
+                Err(ImportFailure::Rejected(reason)) => Err(Refused(reason).into()),
+                Err(ImportFailure::Internal(e)) => Err(e),
+            }
         }
         Command::CreateUser {
             storage,

@@ -94,6 +94,9 @@ pub struct ServeArgs {
         default_value = "tuki@etapolku.invalid"
     )]
     pub support_email: String,
+    /// Largest upload accepted by the import endpoint, in MiB (S17, F10).
+    #[arg(long, env = "ETAPOLKU_MAX_UPLOAD_MB", default_value_t = 2048)]
+    pub max_upload_mb: u64,
     /// Seconds open connections get to finish on SIGINT/SIGTERM.
     #[arg(long, env = "ETAPOLKU_SHUTDOWN_TIMEOUT", default_value_t = 10)]
     pub shutdown_timeout: u64,
@@ -112,6 +115,7 @@ pub struct Config {
     pub web_dir: PathBuf,
     pub support: SupportContact,
     pub shutdown_timeout: u64,
+    pub max_upload_mb: u64,
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -138,6 +142,7 @@ impl Config {
                 email: serve.support_email,
             },
             shutdown_timeout: serve.shutdown_timeout,
+            max_upload_mb: serve.max_upload_mb,
         }
     }
 

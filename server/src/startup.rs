@@ -15,6 +15,8 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::RateLimits;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::content::blob_store::FsBlobStore;
+use crate::content::routes::ImportsRunning;
 use crate::db;
 use crate::http::headers::security_headers;
 use crate::mail::Mailer;
@@ -48,6 +50,10 @@ impl Application {
         };
         let jwt = JwtKeys::load(config.jwt_secret.as_ref(), &config.storage.data_dir)?;
         let mailer = Mailer::from_config(&config)?;
+        let blobs = Arc::new(
+            FsBlobStore::new(config.storage.data_dir.join("blobs"))
+                .context("opening the blob store")?,
+        );
         let state = AppState {
             db,
             config: Arc::new(config),
@@ -55,6 +61,8 @@ impl Application {
             mailer,
             clock,
             limits: Arc::new(RateLimits::default()),
+            blobs,
+            imports: ImportsRunning::default(),
             public_url,
         };
         let data = web::Data::new(state.clone());

@@ -9,6 +9,8 @@ use crate::auth::jwt::JwtKeys;
 use crate::auth::rate_limit::RateLimits;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::content::blob_store::BlobStore;
+use crate::content::routes::ImportsRunning;
 use crate::mail::Mailer;
 
 #[derive(Debug, Clone)]
@@ -19,6 +21,9 @@ pub struct AppState {
     pub mailer: Mailer,
     pub clock: Arc<dyn Clock>,
     pub limits: Arc<RateLimits>,
+    /// Imported media, by sha256.
+    pub blobs: Arc<dyn BlobStore>,
+    pub imports: ImportsRunning,
     /// Where mailed links point, e.g. `https://etapolku.example.fi`.
     pub public_url: url::Url,
 }

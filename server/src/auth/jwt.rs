@@ -49,6 +49,8 @@ pub struct Claims {
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Signs media URLs; derived from the same secret so every instance agrees.
+    media: Vec<u8>,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -59,10 +61,21 @@ impl std::fmt::Debug for JwtKeys {
 
 impl JwtKeys {
     pub fn from_secret(secret: &[u8]) -> JwtKeys {
+        use sha2::{Digest, Sha256};
+        let media = Sha256::new()
+            .chain_update(b"etapolku-media-url:")
+            .chain_update(secret)
+            .finalize()
+            .to_vec();
         JwtKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            media,
         }
+    }
+
+    pub fn media_key(&self) -> &[u8] {
+        &self.media
     }
 
     /// The configured key, or the one kept in the data directory (made on first start, mode 0600).

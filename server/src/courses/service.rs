@@ -383,11 +383,10 @@ fn contact(u: &user::Model) -> TeamContact {
 }
 
 /// The participant's current course: the newest enrolment on a course that is not cancelled.
-pub async fn my_course<C: ConnectionTrait>(
+pub async fn my_course_row<C: ConnectionTrait>(
     db: &C,
     participant_id: i32,
-    today: NaiveDate,
-) -> AppResult<MyCourse> {
+) -> AppResult<course::Model> {
     let enrolments = enrolment::Entity::find()
         .filter(enrolment::Column::ParticipantId.eq(participant_id))
         .order_by_desc(enrolment::Column::Id)
@@ -397,27 +396,41 @@ pub async fn my_course<C: ConnectionTrait>(
         let Some(c) = course::Entity::find_by_id(e.course_id).one(db).await? else {
             continue;
         };
-        if CourseState::parse(&c.state) == CourseState::Cancelled {
-            continue;
+        if CourseState::parse(&c.state) != CourseState::Cancelled {
+            return Ok(c);
         }
-        let personal_guide = match e.personal_guide_id {
-            Some(id) => user::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .as_ref()
-                .map(contact),
-            None => None,
-        };
-        let team = team_service::members(db, c.id)
-            .await?
-            .iter()
-            .map(|(u, _)| contact(u))
-            .collect();
-        return Ok(MyCourse {
-            course: summary(db, &c, today).await?,
-            personal_guide,
-            team,
-        });
     }
     Err(AppError::NotFoundCode("no_course"))
+}
+
+pub async fn my_course<C: ConnectionTrait>(
+    db: &C,
+    participant_id: i32,
+    today: NaiveDate,
+) -> AppResult<MyCourse> {
+    let c = my_course_row(db, participant_id).await?;
+    let e = enrolment::Entity::find()
+        .filter(enrolment::Column::ParticipantId.eq(participant_id))
+        .filter(enrolment::Column::CourseId.eq(c.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFoundCode("no_course"))?;
+    let personal_guide = match e.personal_guide_id {
+        Some(id) => user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .as_ref()
+            .map(contact),
+        None => None,
+    };
+    let team = team_service::members(db, c.id)
+        .await?
+        .iter()
+        .map(|(u, _)| contact(u))
+        .collect();
+    Ok(MyCourse {
+        course: summary(db, &c, today).await?,
+        personal_guide,
+        team,
+    })
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub confirmed_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub program_version_id: Option<i32>,
+    pub release_mode: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,10 +3,14 @@
 
 pub mod accessibility_feedback;
 pub mod audit_log;
+pub mod blob;
 pub mod course;
 pub mod course_transition;
 pub mod enrolment;
 pub mod one_time_token;
+pub mod program;
+pub mod program_version;
+pub mod program_version_blob;
 pub mod provider;
 pub mod refresh_token;
 pub mod site;
