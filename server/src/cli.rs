@@ -156,6 +156,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 app.port()
             );
             if with_demo {
+                // The server runs without the demo program too; say why it is missing.
+                if let Err(e) = demo::load_program(app.state()).await {
+                    eprintln!("warning: the demo program was not loaded: {e:#}");
+                }
                 let links = demo::sign_in_links(app.state()).await?;
                 println!(
                     "Demo sign-in links (single use, valid 15 minutes; open in separate browsers):"

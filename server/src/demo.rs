@@ -256,6 +256,55 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
     Ok(())
 }
 
+/// The demo program shipped in the source tree (content/programs/demo).
+pub fn program_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content/programs/demo")
+}
+
+/// Imports the demo program (a no-op after the first time) and gives it to the demo courses that
+/// have none yet, opening one module a week.
+pub async fn load_program(state: &AppState) -> anyhow::Result<()> {
+    let dir = program_dir();
+    if !dir.join("program.toml").is_file() {
+        tracing::warn!(path = %dir.display(), "no demo program found; the demo courses have no content");
+        return Ok(());
+    }
+    let Some(provider) = providers::find_by_name(&state.db, PROVIDER).await? else {
+        return Ok(());
+    };
+    let outcome = crate::content::import::import(
+        &state.db,
+        state.blobs.clone(),
+        crate::content::import::ImportRequest {
+            provider_id: provider.id,
+            actor_id: None,
+            source: &dir,
+            source_name: "demo",
+            staging_root: &state.config.storage.data_dir.join("staging"),
+            now: state.now(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("importing the demo program: {e}"))?;
+    let version = crate::entity::program_version::Entity::find()
+        .filter(crate::entity::program_version::Column::Uuid.eq(outcome.version_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo program version vanished"))?;
+    let courses = course::Entity::find()
+        .filter(course::Column::ProviderId.eq(provider.id))
+        .filter(course::Column::ProgramVersionId.is_null())
+        .all(&state.db)
+        .await?;
+    for c in courses {
+        let mut active: course::ActiveModel = c.into();
+        active.program_version_id = Set(Some(version.id));
+        active.release_mode = Set("weekly".to_owned());
+        active.update(&state.db).await?;
+    }
+    Ok(())
+}
+
 /// Fresh single-use sign-in links for the demo's participant, Swedish participant, guide and admin.
 pub async fn sign_in_links(
     state: &AppState,

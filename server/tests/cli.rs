@@ -236,3 +236,54 @@ fn create_user_without_a_password_prints_a_one_time_link_and_refuses_bad_input()
         );
     }
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(name)
+}
+
+#[test]
+fn import_prints_its_report_as_json_and_a_second_import_is_a_duplicate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = || {
+        etapolku(dir.path())
+            .args(["import", "--provider", "Testi Oy", "--json"])
+            .arg(fixture("ietou_lorem2016_moodle29.mbz"))
+            .output()
+            .expect("run")
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().expect("line")).expect("json");
+    // Five sections; page 3 + label 1 are pages, url 2, forum 2, folder 1 (moodle_backup.xml).
+    assert_eq!(last["modules"], 5);
+    assert_eq!(last["items"]["page"], 4);
+    assert_eq!(last["items"]["link"], 2);
+    assert_eq!(last["duplicate"], false);
+    assert_eq!(last["version"], 1);
+    let blobs = std::fs::read_dir(dir.path().join("blobs")).expect("blobs").count();
+    assert!(blobs > 0, "the folder's files are stored");
+
+    let again = run();
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().expect("line")).expect("json");
+    assert_eq!(last["duplicate"], true);
+    assert_eq!(last["version"], 1);
+}
+
+#[test]
+fn import_refuses_bad_input_with_exit_two_a_one_line_reason_and_nothing_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let junk = dir.path().join("junk.mbz");
+    std::fs::write(&junk, b"\x00\x01 this is not a backup at all").expect("write");
+    for input in [junk.clone(), fixture("imscc_empty.imscc"), dir.path().join("missing.mbz")] {
+        let out = etapolku(dir.path()).args(["import", "--provider", "Testi Oy"]).arg(&input).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{input:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let reason: Vec<&str> = err.lines().filter(|l| !l.starts_with('{')).collect();
+        assert_eq!(reason.len(), 1, "one line: {err}");
+    }
+    let blobs = dir.path().join("blobs");
+    let stored = std::fs::read_dir(&blobs).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 0, "no blobs kept from refused imports");
+}
