@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod bad_input;
+mod content;
 mod courses;
 mod enrolment;
 mod feedback;
