@@ -7,6 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR, REPO_ROOT } from './harness.mjs';
@@ -523,4 +524,270 @@ test('(11) a session that ends mid-form loses nothing: after signing in again th
   assert.equal(await page.inputValue('form[data-form="participant-add"] input[name="display_name"]'), 'Keskeneräinen Kirjoitus');
   assert.equal(await page.inputValue('form[data-form="participant-add"] input[name="email"]'), 'kesken@example.com');
   await context.close();
+});
+
+// ---- the second factor (TOTP, SECURITY.md S8) ---------------------------------------------------
+
+const TOTP_STEP_SECS = 30;
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function base32Decode(text) {
+  const bytes = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const c of text.replace(/[\s=]+/g, '').toUpperCase()) {
+    const v = BASE32.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${c}`);
+    buffer = ((buffer << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 / RFC 4226: HMAC-SHA1 over the 8-byte big-endian step, dynamic truncation, 6 digits. */
+function totpCode(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = crypto.createHmac('sha1', base32Decode(secret)).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  const word = digest.readUInt32BE(offset) & 0x7fffffff;
+  return String(word % 1_000_000).padStart(6, '0');
+}
+
+const currentStep = () => Math.floor(Date.now() / 1000 / TOTP_STEP_SECS);
+
+/**
+ * A code the server will take: for a step later than the last one used (a used step is refused),
+ * and at most one step ahead of now (the server accepts ±1 step). Waits for the clock if needed.
+ */
+async function freshTotp(secret, lastUsedStep) {
+  const step = Math.max(currentStep(), lastUsedStep === null ? 0 : lastUsedStep + 1);
+  while (step > currentStep() + 1) {
+    const untilNext = TOTP_STEP_SECS * 1000 - (Date.now() % (TOTP_STEP_SECS * 1000)) + 250;
+    await new Promise((r) => setTimeout(r, untilNext));
+  }
+  return { code: totpCode(secret, step), step };
+}
+
+/** A six-digit code that matches none of the steps the server accepts now. */
+function wrongTotp(secret) {
+  const near = new Set([-2, -1, 0, 1, 2, 3].map((d) => totpCode(secret, currentStep() + d)));
+  for (let n = 0; ; n += 1) {
+    const candidate = String((123456 + n * 7919) % 1_000_000).padStart(6, '0');
+    if (!near.has(candidate)) return candidate;
+  }
+}
+
+test('(12) TOTP helper matches the RFC 6238 test vector', () => {
+  // RFC 6238 Appendix B, SHA-1, T = 59 s → 94287082 (8 digits); the 6-digit code is its last six.
+  const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // base32 of "12345678901234567890"
+  assert.equal(totpCode(secret, Math.floor(59 / 30)), '287082');
+  assert.equal(totpCode(secret, Math.floor(1111111109 / 30)), '081804');
+});
+
+/** axe, probes, reflow and keyboard on the page as it is; returns the problems as text. */
+async function checkScreen(page, where) {
+  const failures = [];
+  const keyboard = await probeKeyboard(page);
+  const violations = await runAxe(page);
+  const probe = await probePage(page);
+  const reflow = await probeReflow(page);
+  if (violations.length) failures.push(`${where}: ${violations.length} axe violation(s)\n${formatViolations(violations)}`);
+  const problems = [...probe.problems, ...reflow, ...keyboard];
+  if (probe.loadErrors.length) problems.push(`the page shows an error: ${probe.loadErrors.join(' | ')}`);
+  if (problems.length) failures.push(`${where}:\n  ${problems.join('\n  ')}`);
+  return failures;
+}
+
+test('(13) the guide turns on two-step sign-in in the settings and then signs in with a password and a code (S8)', { timeout: 300_000 }, async () => {
+  assert.ok(sessions.guide && sessions.participant, 'needs the sessions from tests (1)–(3)');
+  const { page } = sessions.guide;
+  const guideEmail = stack.accounts.guide.email;
+  const password = 'ohjaajan pitkä ja hyvä salasana';
+  const failures = [];
+  let lastStep = null;
+
+  // Participants do not get the section at all.
+  await open(sessions.participant.page, '/asetukset');
+  assert.equal(await sessions.participant.page.locator('#settings-mfa').count(), 0, 'a participant sees the two-step section');
+
+  await open(page, '/asetukset');
+  await setLanguage(page, 'fi');
+  assert.equal(await page.locator('#settings-mfa').innerText(), 'Kaksivaiheinen tunnistautuminen');
+  assert.match(await page.locator('#mfa').innerText(), /ei ole käytössä/);
+
+  // The demo staff have no password: set one first (the password form then asks for the current one).
+  if (await page.locator('form[data-form="password"] input[name="current_password"]').count() === 0) {
+    await page.fill('form[data-form="password"] input[name="new_password"]', password);
+    const put = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/password'));
+    await page.click('form[data-form="password"] button[type="submit"]');
+    assert.equal((await put).status(), 204);
+    await page.locator('main .status-box[role="status"]', { hasText: 'Salasana tallennettiin' }).waitFor();
+  }
+
+  // Start: the key is shown as text in groups of four, with an otpauth:// link and a labelled code field.
+  const started = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/totp') && r.request().method() === 'POST');
+  await page.click('form[data-form="totp-start"] button[type="submit"]');
+  assert.equal((await started).status(), 200);
+  await page.locator('#totp-secret').waitFor();
+  const shown = (await page.locator('#totp-secret').innerText()).trim();
+  assert.match(shown, /^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/, `the key is not grouped in fours: ${shown}`);
+  const secret = shown.replace(/\s+/g, '');
+  const href = await page.locator('#mfa a.otpauth-link').getAttribute('href');
+  assert.ok(href.startsWith('otpauth://totp/'), `not an otpauth address: ${href}`);
+  assert.equal(new URL(href).searchParams.get('secret'), secret, 'the link and the shown key differ');
+  const codeInput = page.locator('form[data-form="totp-confirm"] input[name="code"]');
+  assert.equal(await codeInput.getAttribute('inputmode'), 'numeric');
+  assert.equal(await codeInput.getAttribute('autocomplete'), 'one-time-code');
+  const codeId = await codeInput.getAttribute('id');
+  assert.equal(await page.locator(`label[for="${codeId}"]`).innerText(), '6-numeroinen koodi');
+  assert.equal(await page.locator('#mfa ol.steps li').count(), 3, 'the three steps of instructions are missing');
+
+  // axe and probes with the setup open, in fi and sv (the same key stays on screen after the switch).
+  failures.push(...await checkScreen(page, 'fi guide /asetukset (two-step setup open)'));
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'asetukset-totp.png'), fullPage: true });
+  await setLanguage(page, 'sv');
+  await ready(page);
+  assert.equal(await page.locator('#settings-mfa').innerText(), 'Tvåstegsverifiering');
+  assert.equal((await page.locator('#totp-secret').innerText()).replace(/\s+/g, ''), secret, 'a re-render made a new key');
+  failures.push(...await checkScreen(page, 'sv guide /asetukset (two-step setup open)'));
+  await setLanguage(page, 'fi');
+  await ready(page);
+
+  // Errors: an empty code in the browser, a wrong code from the server, both next to the field and in the summary.
+  const confirmForm = page.locator('form[data-form="totp-confirm"]');
+  await confirmForm.locator('button[type="submit"]').click();
+  await confirmForm.locator('.error-summary[role="alert"]').waitFor();
+  await confirmForm.locator('.field-error', { hasText: '6-numeroinen koodi' }).waitFor();
+  await codeInput.fill(wrongTotp(secret));
+  const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/totp/confirm'));
+  await confirmForm.locator('button[type="submit"]').click();
+  assert.equal((await refused).status(), 400);
+  await confirmForm.locator('.field-error', { hasText: 'Koodi ei täsmää' }).waitFor();
+  await confirmForm.locator('.error-summary a', { hasText: 'Koodi ei täsmää' }).waitFor();
+  assert.equal(await codeInput.getAttribute('aria-invalid'), 'true');
+  const errorViolations = await runAxe(page);
+  if (errorViolations.length) failures.push(`fi guide /asetukset with a code error:\n${formatViolations(errorViolations)}`);
+
+  // The right code turns it on; the message stays in role=status.
+  const first = await freshTotp(secret, lastStep);
+  await codeInput.fill(first.code);
+  const confirmed = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/totp/confirm'));
+  await confirmForm.locator('button[type="submit"]').click();
+  assert.equal((await confirmed).status(), 204);
+  lastStep = first.step;
+  const onStatus = page.locator('#mfa .status-box[role="status"]', { hasText: 'on nyt käytössä' });
+  await onStatus.waitFor();
+  await page.locator('form[data-form="totp-disable"]').waitFor();
+  await page.waitForTimeout(1500);
+  assert.ok(await onStatus.isVisible(), 'the status message disappeared');
+  failures.push(...await checkScreen(page, 'fi guide /asetukset (two-step on)'));
+
+  // The provider admin sees it in the staff list. (Test (10) reset the admin's password, which ended
+  // the admin's earlier sessions, so sign in again with the new password.)
+  const adminContext = await newContext();
+  const admin = await adminContext.newPage();
+  await open(admin, '/kirjaudu');
+  await admin.fill('form[data-form="password-login"] input[name="email"]', stack.accounts['provider admin'].email);
+  await admin.fill('form[data-form="password-login"] input[name="password"]', ADMIN_NEW_PASSWORD);
+  await admin.click('form[data-form="password-login"] button[type="submit"]');
+  await admin.waitForURL('**/hallinta', { timeout: 15_000 });
+  await open(admin, '/hallinta/henkilosto');
+  const headers = await admin.locator('main table thead th').allInnerTexts();
+  const column = headers.indexOf('Kaksivaiheinen tunnistautuminen');
+  assert.ok(column >= 0, `no two-step column in the staff list: ${headers.join(' | ')}`);
+  const guideRow = admin.locator('main table tbody tr', { hasText: guideEmail });
+  assert.equal((await guideRow.locator('th, td').nth(column).innerText()).trim(), 'Käytössä');
+  const otherCells = await admin.locator('main table tbody tr').evaluateAll((rows, [email, i]) => rows
+    .filter((r) => !r.textContent.includes(email)).map((r) => r.children[i].textContent), [guideEmail, column]);
+  assert.ok(otherCells.every((c) => ['Käytössä', 'Ei käytössä'].includes(c.trim())), `unexpected cells: ${otherCells.join(', ')}`);
+  assert.ok(otherCells.includes('Ei käytössä'), 'nobody else shows "Ei käytössä"');
+
+  // Sign out, then sign in with email + password: the code is asked for, email and password stay.
+  await page.click('#sign-out');
+  await page.waitForURL('**/kirjaudu');
+  await ready(page);
+  const login = page.locator('form[data-form="password-login"]');
+  await login.locator('input[name="email"]').fill(guideEmail);
+  await login.locator('input[name="password"]').fill(password);
+  const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+  await login.locator('button[type="submit"]').click();
+  const askedRes = await asked;
+  assert.equal(askedRes.status(), 401);
+  assert.equal((await askedRes.json()).code, 'mfa_required');
+  const totpInput = login.locator('input[name="totp"]');
+  await totpInput.waitFor();
+  assert.equal(await totpInput.getAttribute('inputmode'), 'numeric');
+  assert.equal(await totpInput.getAttribute('autocomplete'), 'one-time-code');
+  assert.equal(await page.locator(`label[for="${await totpInput.getAttribute('id')}"]`).innerText(), 'Tunnistautumiskoodi');
+  await login.locator('.status-box[role="status"]', { hasText: 'kaksivaiheinen tunnistautuminen' }).waitFor();
+  assert.equal(await login.locator('input[name="email"]').inputValue(), guideEmail);
+  assert.equal(await login.locator('input[name="password"]').inputValue(), password);
+  assert.ok(await totpInput.evaluate((el) => el === document.activeElement), 'the code field did not take focus');
+  failures.push(...await checkScreen(page, 'fi /kirjaudu (code asked)'));
+
+  // A wrong code: a plain error next to the code field.
+  await totpInput.fill(wrongTotp(secret));
+  await login.locator('button[type="submit"]').click();
+  await login.locator('.field-error', { hasText: 'Koodi on väärin' }).waitFor();
+  assert.equal(await totpInput.getAttribute('aria-invalid'), 'true');
+
+  // A fresh code (a later step than the one used to turn it on) signs in.
+  const second = await freshTotp(secret, lastStep);
+  await totpInput.fill(second.code);
+  await login.locator('button[type="submit"]').click();
+  await page.waitForURL('**/ohjaus', { timeout: 15_000 });
+  await ready(page);
+  lastStep = second.step;
+  assert.equal(await page.locator('h1').innerText(), 'Kurssit');
+
+  // A mailed link asks for the code too, and the same link works once the code is given.
+  const linkContext = await newContext();
+  const linkPage = await linkContext.newPage();
+  await open(linkPage, '/kirjaudu');
+  await linkPage.fill('form[data-form="email-link"] input[name="email"]', guideEmail);
+  await linkPage.click('form[data-form="email-link"] button[type="submit"]');
+  const mail = await stack.waitForMail({ to: guideEmail });
+  assert.ok(mail.link, `no sign-in link in the mail:\n${mail.text}`);
+  await linkPage.goto('about:blank');
+  await linkPage.goto(mail.link);
+  await linkPage.waitForSelector('form[data-form="link-totp"]', { timeout: 20_000 });
+  await ready(linkPage);
+  assert.ok(!linkPage.url().includes('token'), 'the token is still in the address bar');
+  assert.equal(await linkPage.locator('h1').innerText(), 'Kirjoita tunnistautumiskoodi');
+  failures.push(...await checkScreen(linkPage, 'fi /linkki (code asked)'));
+  const linkCode = linkPage.locator('form[data-form="link-totp"] input[name="totp"]');
+  await linkCode.fill(wrongTotp(secret));
+  await linkPage.click('form[data-form="link-totp"] button[type="submit"]');
+  await linkPage.locator('form[data-form="link-totp"] .field-error', { hasText: 'Koodi on väärin' }).waitFor();
+  const third = await freshTotp(secret, lastStep);
+  await linkCode.fill(third.code);
+  await linkPage.click('form[data-form="link-totp"] button[type="submit"]');
+  await linkPage.waitForURL('**/ohjaus', { timeout: 15_000 });
+  lastStep = third.step;
+  await linkContext.close();
+
+  // Turning it off needs a code as well; afterwards the staff list says "Ei käytössä".
+  await open(page, '/asetukset');
+  const disableForm = page.locator('form[data-form="totp-disable"]');
+  await disableForm.locator('input[name="code"]').fill(wrongTotp(secret));
+  await disableForm.locator('button[type="submit"]').click();
+  await disableForm.locator('.field-error', { hasText: 'Koodi ei täsmää' }).waitFor();
+  const fourth = await freshTotp(secret, lastStep);
+  await disableForm.locator('input[name="code"]').fill(fourth.code);
+  const disabled = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/totp/disable'));
+  await disableForm.locator('button[type="submit"]').click();
+  assert.equal((await disabled).status(), 204);
+  await page.locator('#mfa .status-box[role="status"]', { hasText: 'poistettiin käytöstä' }).waitFor();
+  await page.locator('form[data-form="totp-start"]').waitFor();
+  await open(admin, '/hallinta/henkilosto');
+  assert.equal((await admin.locator('main table tbody tr', { hasText: guideEmail }).locator('th, td').nth(column).innerText()).trim(), 'Ei käytössä');
+  await adminContext.close();
+
+  if (cspViolations.length) failures.push(`CSP violations or script errors:\n  ${cspViolations.join('\n  ')}`);
+  assert.equal(failures.length, 0, `\n${failures.join('\n\n')}`);
 });

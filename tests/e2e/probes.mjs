@@ -143,6 +143,13 @@ export async function probeKeyboard(page, { stops = 8 } = {}) {
   const problems = [];
   await page.evaluate(() => {
     if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    // blur() leaves the browser's sequential focus starting point where the focus was (after a form
+    // was used, say), so Tab would continue from there. Focusing <body> moves it back to the top.
+    const body = document.body;
+    const hadTabindex = body.hasAttribute('tabindex');
+    if (!hadTabindex) body.setAttribute('tabindex', '-1');
+    body.focus({ preventScroll: true });
+    if (!hadTabindex) body.removeAttribute('tabindex');
     window.scrollTo(0, 0);
   });
   await page.keyboard.press('Tab');

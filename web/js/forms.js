@@ -126,6 +126,15 @@ export function passwordField({ name, label, hint, autocomplete = 'current-passw
   return { wrap, input };
 }
 
+/**
+ * A field for the 6-digit code of an authenticator app (TOTP, SECURITY.md S8): numeric keypad on
+ * phones, and browsers/password managers may fill it from a one-time-code source.
+ */
+export function totpField({ name = 'code', label, hint, id = uid(name) }) {
+  return textField({ name, label, hint, id, inputmode: 'numeric', autocomplete: 'one-time-code',
+    spellcheck: 'false', maxlength: 12 });
+}
+
 export function submitButton(label, { variant = 'primary' } = {}) {
   return h('button', { type: 'submit', class: `button button-${variant}` }, label);
 }
@@ -305,6 +314,18 @@ export function checkNewPassword(values, field = 'new_password') {
   const value = String(values[field] || '');
   if (value.length < 8) return [{ field, message: t('validation.password_short') }];
   if (value.length > 128) return [{ field, message: t('validation.password_long') }];
+  return [];
+}
+
+/** The digits of a one-time code as typed (spaces and dashes removed). */
+export function totpDigits(value) {
+  return String(value || '').replace(/[\s-]+/g, '');
+}
+
+export function checkTotp(values, field = 'code') {
+  const value = totpDigits(values[field]);
+  if (!value) return [{ field, message: t('validation.totp_missing') }];
+  if (!/^\d{6}$/.test(value)) return [{ field, message: t('validation.totp_format') }];
   return [];
 }
 

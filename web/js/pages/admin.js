@@ -408,6 +408,7 @@ export async function staffPage(ctx) {
         { label: t('person.profession'), value: (s) => professionLabel(s.profession) },
         { label: t('person.language'), value: (s) => languageName(s.language) },
         { label: t('person.status'), value: (s) => t(`status.${s.status}`) },
+        { label: t('staff.mfa'), value: (s) => (s.mfa_enabled ? t('staff.mfa_on') : t('staff.mfa_off')) },
       ],
       rows,
     }),

@@ -5,8 +5,8 @@ import { h, add, fill } from '../dom.js';
 import { t, getLang, storedLanguage, useLanguage } from '../i18n.js';
 import { post, signInWith, ApiError } from '../api.js';
 import {
-  textField, passwordField, submitButton, onSubmit, statusBox, showStatus, checkEmail,
-  checkNewPassword, showErrors, errorMessage, apiFieldErrors,
+  textField, passwordField, totpField, submitButton, onSubmit, statusBox, showStatus, checkEmail,
+  checkNewPassword, checkTotp, totpDigits, showErrors, errorMessage, apiFieldErrors,
 } from '../forms.js';
 import { notice } from '../ui.js';
 
@@ -52,18 +52,47 @@ export async function signInPage(ctx) {
 
   const pwEmail = textField({ name: 'email', label: t('signin.email'), type: 'email', autocomplete: 'username', spellcheck: 'false' });
   const pw = passwordField({ name: 'password', label: t('signin.password'), autocomplete: 'current-password' });
+  // The second factor (S8): the code field appears only when the server asks for it (mfa_required);
+  // the email and password stay as typed, and the form is sent again with `totp`.
+  const totpSlot = h('div', { class: 'totp-slot' });
+  let totp = null;
+  const pwActions = h('p', { class: 'actions' }, submitButton(t('signin.password_button')));
   const pwForm = h('form', { class: 'form', 'data-form': 'password-login' },
-    pwEmail.wrap, pw.wrap, h('p', { class: 'actions' }, submitButton(t('signin.password_button'))));
+    pwEmail.wrap, pw.wrap, totpSlot, pwActions);
+  const askForCode = () => {
+    if (!totp) {
+      totp = totpField({ name: 'totp', label: t('signin.totp_label'), hint: t('signin.totp_hint') });
+      const needed = statusBox();
+      showStatus(needed, t('signin.totp_needed'), { kind: 'info' });
+      totpSlot.replaceChildren(needed, totp.wrap);
+    }
+    totp.input.value = '';
+    totp.input.focus();
+  };
   onSubmit(pwForm, {
     validate: (v) => [
       ...checkEmail(v),
       ...(v.password ? [] : [{ field: 'password', message: t('validation.password_missing') }]),
+      ...(totp ? checkTotp(v, 'totp') : []),
     ],
     submit: async (v) => {
+      const body = { email: v.email.trim(), password: v.password };
+      if (totp) body.totp = totpDigits(v.totp);
       try {
-        const me = await signInWith('/api/v1/auth/login', { email: v.email.trim(), password: v.password });
+        const me = await signInWith('/api/v1/auth/login', body);
         await afterSignIn(ctx, me);
       } catch (err) {
+        if (err instanceof ApiError && err.code === 'mfa_required') {
+          askForCode();
+          return;
+        }
+        if (err instanceof ApiError && err.code === 'mfa_invalid' && totp) {
+          showErrors(pwForm, {
+            title: t('signin.totp_invalid'),
+            fieldErrors: [{ field: 'totp', message: t('signin.totp_invalid_field') }],
+          });
+          return;
+        }
         if (err instanceof ApiError && err.code === 'invalid_credentials') {
           showErrors(pwForm, {
             title: t('signin.invalid_credentials'),
@@ -142,19 +171,71 @@ export async function linkPage(ctx) {
     await afterSignIn(ctx, me);
   } catch (err) {
     if (!ctx.alive()) return;
-    if (err instanceof ApiError && (err.code === 'link_invalid' || err.status === 400 || err.status === 401)) {
-      linkToken = null;
-      linkRefused = true;
-      linkInvalidView(ctx, { missing: false });
+    // The account has the second factor on: the link is not used up yet, so ask for the code and
+    // send the same token again with it.
+    if (err instanceof ApiError && (err.code === 'mfa_required' || err.code === 'mfa_invalid')) {
+      linkCodeView(ctx);
       return;
     }
-    const { title, detail } = errorMessage(err);
-    const again = h('button', { type: 'button', class: 'button button-primary' }, t('link.try_again'));
-    again.addEventListener('click', () => ctx.app.navigate('/linkki', { replace: true }));
-    fill(ctx.main, h('h1', { tabindex: '-1' }, t('link.title')),
-      notice('error', h('p', { role: 'alert' }, title), detail ? h('p', null, detail) : null),
-      h('p', null, again));
+    linkFailed(ctx, err);
   }
+}
+
+function linkFailed(ctx, err) {
+  if (err instanceof ApiError && (err.code === 'link_invalid' || err.status === 400 || err.status === 401)) {
+    linkToken = null;
+    linkRefused = true;
+    linkInvalidView(ctx, { missing: false });
+    return;
+  }
+  const { title, detail } = errorMessage(err);
+  const again = h('button', { type: 'button', class: 'button button-primary' }, t('link.try_again'));
+  again.addEventListener('click', () => ctx.app.navigate('/linkki', { replace: true }));
+  fill(ctx.main, h('h1', { tabindex: '-1' }, t('link.title')),
+    notice('error', h('p', { role: 'alert' }, title), detail ? h('p', null, detail) : null),
+    h('p', null, again));
+}
+
+/** /linkki for an account with the second factor on: the code, then the same token again. */
+function linkCodeView(ctx) {
+  fill(ctx.main);
+  pageStart(ctx, t('link.totp_title'));
+  const code = totpField({ name: 'totp', label: t('signin.totp_label'), hint: t('signin.totp_hint') });
+  const form = h('form', { class: 'form', 'data-form': 'link-totp' },
+    code.wrap, h('p', { class: 'actions' }, submitButton(t('link.totp_button'))));
+  onSubmit(form, {
+    validate: (v) => checkTotp(v, 'totp'),
+    submit: async (v) => {
+      const token = linkToken;
+      if (!token) {
+        linkInvalidView(ctx, { missing: false });
+        return;
+      }
+      try {
+        const me = await signInWith('/api/v1/auth/email-link/redeem', { token, totp: totpDigits(v.totp) });
+        linkToken = null;
+        await afterSignIn(ctx, me);
+      } catch (err) {
+        if (!ctx.alive()) return;
+        if (err instanceof ApiError && (err.code === 'mfa_invalid' || err.code === 'mfa_required')) {
+          showErrors(form, {
+            title: t('signin.totp_invalid'),
+            fieldErrors: [{ field: 'totp', message: t('signin.totp_invalid_field') }],
+          });
+          return;
+        }
+        if (err instanceof ApiError && (err.code === 'link_invalid' || err.status === 401)) {
+          linkFailed(ctx, err);
+          return;
+        }
+        throw err;
+      }
+    },
+  });
+  add(ctx.main,
+    h('p', { class: 'lead' }, t('link.totp_text')),
+    form,
+    h('p', null, t('link.totp_no_phone'), ' ', h('a', { href: '/apua' }, t('signin.help_link'))));
 }
 
 let resetToken = null;

@@ -1,10 +1,12 @@
-// /asetukset: the service language, a password (set or change) and the user's own details.
+// /asetukset: the service language, a password (set or change), the second factor for staff
+// (TOTP, SECURITY.md S8) and the user's own details.
 
-import { h, add } from '../dom.js';
+import { h, add, fill, focusElement } from '../dom.js';
 import { t, getLang, useLanguage, rememberLanguage } from '../i18n.js';
-import { get, patch, put, currentUser, setCurrentUser } from '../api.js';
+import { get, post, patch, put, currentUser, setCurrentUser, ApiError } from '../api.js';
 import {
-  radioGroup, passwordField, submitButton, onSubmit, statusBox, showStatus, checkNewPassword,
+  radioGroup, passwordField, totpField, submitButton, onSubmit, statusBox, showStatus, checkNewPassword,
+  checkTotp, totpDigits, showErrors,
 } from '../forms.js';
 import { facts, roleLabel, professionLabel } from '../ui.js';
 
@@ -73,6 +75,7 @@ export async function settingsPage(ctx) {
       h('h2', { id: 'settings-password' }, hasPassword ? t('settings.password_title_change') : t('settings.password_title_set')),
       h('p', null, hasPassword ? t('settings.password_intro_change') : t('settings.password_intro_set')),
       pwStatus, pwForm),
+    me.role !== 'participant' ? mfaSection(ctx) : null,
     h('section', { class: 'section', 'aria-labelledby': 'settings-me' },
       h('h2', { id: 'settings-me' }, t('settings.me_title')),
       facts([
@@ -83,4 +86,170 @@ export async function settingsPage(ctx) {
         me.provider ? [t('settings.provider'), me.provider.name] : null,
       ]),
       h('p', null, t('settings.me_change'))));
+}
+
+// ---- the second factor (staff only) ------------------------------------------------------------
+
+// A setup that was started but not confirmed yet ({userId, secret, uri}). Kept in memory so a
+// re-render (a language change, coming back to the page) shows the same key: asking the server
+// again would make a new key, and the one already added to the phone would stop working.
+let pendingSetup = null;
+
+/** The key in groups of four, easier to read and type: "ABCD EFGH IJKL …". */
+export function groupSecret(secret) {
+  return String(secret || '').replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+function mfaSection(ctx) {
+  const status = statusBox();
+  const body = h('div', { class: 'mfa-body' });
+  const section = h('section', { class: 'section card', 'aria-labelledby': 'settings-mfa', id: 'mfa' },
+    h('h2', { id: 'settings-mfa' }, t('settings.mfa_title')),
+    h('p', null, t('settings.mfa_intro')),
+    status, body);
+
+  const me = () => currentUser();
+  const announce = (text) => {
+    showStatus(status, text);
+    focusElement(status);
+  };
+  const reloadMe = async () => {
+    try {
+      setCurrentUser(await get('/api/v1/me'));
+    } catch {
+      // The change is saved; the flag refreshes on the next load.
+    }
+  };
+  const codeWrong = (form) => showErrors(form, {
+    title: t('form.errors_title'),
+    fieldErrors: [{ field: 'code', message: t('settings.mfa_code_wrong') }],
+  });
+  const isCodeError = (err) => err instanceof ApiError && err.status === 400
+    && (err.errors.some((e) => e.field === 'code') || err.code === 'validation_failed');
+
+  function render() {
+    if (!ctx.alive()) return;
+    const user = me();
+    if (pendingSetup && (!user || pendingSetup.userId !== user.id)) pendingSetup = null;
+    if (user && user.mfa_enabled) {
+      pendingSetup = null;
+      fill(body, onView());
+    } else if (pendingSetup) fill(body, setupView());
+    else fill(body, offView());
+  }
+
+  function offView() {
+    const form = h('form', { class: 'form', 'data-form': 'totp-start' },
+      h('p', { class: 'actions' }, submitButton(t('settings.mfa_start'))));
+    onSubmit(form, {
+      submit: async () => {
+        try {
+          const setup = await post('/api/v1/me/totp');
+          pendingSetup = { userId: me().id, secret: setup.secret, uri: setup.otpauth_uri };
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'mfa_already_enabled') {
+            await reloadMe();
+            render();
+            announce(t('settings.mfa_on'));
+            return;
+          }
+          throw err;
+        }
+        showStatus(status, null);
+        render();
+        const heading = body.querySelector('h3');
+        if (heading) focusElement(heading);
+      },
+    });
+    return [h('p', { class: 'mfa-state' }, t('settings.mfa_off')), form];
+  }
+
+  function setupView() {
+    const code = totpField({ name: 'code', label: t('settings.mfa_code_label'), hint: t('settings.mfa_code_hint') });
+    const cancel = h('button', { type: 'button', class: 'button button-secondary' }, t('settings.mfa_cancel'));
+    cancel.addEventListener('click', () => {
+      pendingSetup = null;
+      render();
+      announce(t('settings.mfa_cancelled'));
+    });
+    const form = h('form', { class: 'form', 'data-form': 'totp-confirm' },
+      code.wrap,
+      h('p', { class: 'actions button-row' }, submitButton(t('settings.mfa_confirm')), cancel));
+    onSubmit(form, {
+      validate: (v) => checkTotp(v, 'code'),
+      submit: async (v) => {
+        try {
+          await post('/api/v1/me/totp/confirm', { code: totpDigits(v.code) });
+        } catch (err) {
+          if (isCodeError(err)) {
+            codeWrong(form);
+            return;
+          }
+          if (err instanceof ApiError && (err.code === 'mfa_not_started' || err.code === 'mfa_already_enabled')) {
+            pendingSetup = null;
+            await reloadMe();
+            render();
+            announce(err.code === 'mfa_already_enabled' ? t('settings.mfa_on') : t('error.code.mfa_not_started'));
+            return;
+          }
+          throw err;
+        }
+        pendingSetup = null;
+        await reloadMe();
+        const user = me();
+        if (user && !user.mfa_enabled) setCurrentUser({ ...user, mfa_enabled: true });
+        render();
+        announce(t('settings.mfa_enabled'));
+      },
+    });
+    const keyId = 'totp-secret';
+    return [
+      h('h3', { id: 'mfa-setup-title', tabindex: '-1' }, t('settings.mfa_setup_title')),
+      h('ol', { class: 'steps' },
+        h('li', null, t('settings.mfa_step_app')),
+        h('li', null, t('settings.mfa_step_key')),
+        h('li', null, t('settings.mfa_step_code'))),
+      h('p', { class: 'totp-key' },
+        h('span', { class: 'field-label' }, t('settings.mfa_key_label')),
+        h('span', { class: 'totp-secret', id: keyId, 'data-secret': pendingSetup.secret }, groupSecret(pendingSetup.secret))),
+      h('p', { class: 'hint' }, t('settings.mfa_key_hint')),
+      h('p', { class: 'link-row' }, h('a', { href: pendingSetup.uri, class: 'otpauth-link' }, t('settings.mfa_link'))),
+      form,
+    ];
+  }
+
+  function onView() {
+    const code = totpField({ name: 'code', label: t('settings.mfa_code_label'), hint: t('settings.mfa_code_hint') });
+    const form = h('form', { class: 'form', 'data-form': 'totp-disable' },
+      code.wrap,
+      h('p', { class: 'actions' }, submitButton(t('settings.mfa_disable'), { variant: 'danger' })));
+    onSubmit(form, {
+      validate: (v) => checkTotp(v, 'code'),
+      submit: async (v) => {
+        try {
+          await post('/api/v1/me/totp/disable', { code: totpDigits(v.code) });
+        } catch (err) {
+          if (isCodeError(err)) {
+            codeWrong(form);
+            return;
+          }
+          throw err;
+        }
+        await reloadMe();
+        const user = me();
+        if (user && user.mfa_enabled) setCurrentUser({ ...user, mfa_enabled: false });
+        render();
+        announce(t('settings.mfa_disabled'));
+      },
+    });
+    return [
+      h('p', { class: 'mfa-state mfa-on' }, t('settings.mfa_on')),
+      h('h3', null, t('settings.mfa_disable_title')),
+      h('p', null, t('settings.mfa_disable_intro')),
+      form,
+    ];
+  }
+
+  render();
+  return section;
 }
