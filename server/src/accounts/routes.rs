@@ -147,8 +147,7 @@ pub async fn create_staff(
     who: ProviderAdmin,
     body: Json<CreateStaff>,
 ) -> AppResult<HttpResponse> {
-    let body = body.into_inner()?;
-    let req = body;
+    let req = body.into_inner()?;
     if !req.role.is_staff() {
         return Err(AppError::field(
             "role",
@@ -206,8 +205,7 @@ pub async fn invite_participant(
     who: ProviderAdmin,
     body: Json<InviteParticipant>,
 ) -> AppResult<HttpResponse> {
-    let body = body.into_inner()?;
-    let req = body;
+    let req = body.into_inner()?;
     let email = Email::field(&req.email)?;
     let name = DisplayName::field(&req.display_name)?;
     let now = state.now();
