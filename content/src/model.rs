@@ -97,13 +97,23 @@ pub enum ItemKind {
     Lesson {
         pages: Vec<LessonPage>,
     },
+    /// `blob` is the recording in the program's original language; `captions` are WebVTT blobs.
     Video {
         blob: String,
         captions: Vec<(Lang, String)>,
+        /// The same video recorded in another language: (language, blob). Empty when there is
+        /// one recording for everyone. See [`ItemKind::media_blob`].
+        #[serde(default)]
+        variants: Vec<(Lang, String)>,
     },
+    /// `blob` is the recording in the program's original language.
     Audio {
         blob: String,
         transcript: Option<Localized>,
+        /// The same recording in another language: (language, blob), e.g. a relaxation guide
+        /// read in Swedish. See [`ItemKind::media_blob`].
+        #[serde(default)]
+        variants: Vec<(Lang, String)>,
     },
     File {
         blob: String,
@@ -128,6 +138,71 @@ pub enum ItemKind {
         blob: String,
         format: String,
     },
+    /// A suggested self-rehabilitation task (omakuntoutus, R-SELFREHAB): something concrete the
+    /// participant does in daily life. The participant (with their guide) turns it into a task of
+    /// their own plan, keeping or changing the suggested rhythm.
+    Task {
+        /// What to do, when and for how long (sanitised HTML).
+        instructions: Localized,
+        /// How many times a week (1–7); with `days`, the number of days.
+        #[serde(default)]
+        times_per_week: Option<u8>,
+        /// Fixed weekdays, Monday first; `None` when any day will do.
+        #[serde(default)]
+        days: Option<Vec<Weekday>>,
+        /// For how many weeks (1–52); `None` until the participant decides.
+        #[serde(default)]
+        weeks: Option<u8>,
+        /// How long one time takes, in minutes (1–1440).
+        #[serde(default)]
+        minutes: Option<u16>,
+    },
+}
+
+/// A day of the week (weeks start on Monday, UX.md A16).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    /// Monday to Sunday.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// `mon`…`sun`, as serialised.
+    pub fn code(self) -> &'static str {
+        match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        }
+    }
+
+    /// Parses `mon`…`sun` (case-insensitive).
+    pub fn from_code(code: &str) -> Option<Weekday> {
+        Weekday::ALL
+            .into_iter()
+            .find(|d| d.code().eq_ignore_ascii_case(code))
+    }
 }
 
 impl ItemKind {
@@ -144,6 +219,23 @@ impl ItemKind {
             ItemKind::Exercise { .. } => "exercise",
             ItemKind::Discussion => "discussion",
             ItemKind::EmbeddedPackage { .. } => "embedded_package",
+            ItemKind::Task { .. } => "task",
+        }
+    }
+
+    /// The audio or video blob to play for a reader of `lang`: that language's recording if
+    /// there is one, else the original. `None` for other kinds.
+    pub fn media_blob(&self, lang: &str) -> Option<&str> {
+        match self {
+            ItemKind::Audio { blob, variants, .. } | ItemKind::Video { blob, variants, .. } => {
+                Some(
+                    variants
+                        .iter()
+                        .find(|(l, _)| l == lang)
+                        .map_or(blob.as_str(), |(_, b)| b.as_str()),
+                )
+            }
+            _ => None,
         }
     }
 
@@ -317,6 +409,7 @@ impl ItemKind {
                     q.for_each_text_mut(f);
                 }
             }
+            ItemKind::Task { instructions, .. } => f(instructions),
             _ => {}
         }
     }
@@ -382,5 +475,71 @@ mod tests {
         assert!(json.contains(r#""type":"truefalse""#));
         let back: Item = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, item);
+    }
+
+    #[test]
+    fn a_task_round_trips_through_json_with_its_rhythm() {
+        let item = Item {
+            id: "02-lepo-ja-uni-4".into(),
+            title: Localized::single("fi", "Iltarauhoittuminen"),
+            intro: Localized::default(),
+            kind: ItemKind::Task {
+                instructions: Localized::single("fi", "<p>15 minuuttia ennen nukkumaanmenoa.</p>"),
+                times_per_week: Some(3),
+                days: Some(vec![Weekday::Mon, Weekday::Wed, Weekday::Fri]),
+                weeks: Some(4),
+                minutes: Some(15),
+            },
+            hidden: false,
+        };
+        let json = serde_json::to_string(&item).expect("json");
+        assert!(json.contains(r#""kind":"task""#));
+        assert!(json.contains(r#""days":["mon","wed","fri"]"#));
+        assert_eq!(item.kind.name(), "task");
+        assert_eq!(item.kind.question_count(), 0);
+        let back: Item = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, item);
+        // Optional fields may be left out of stored JSON.
+        let bare: ItemKind =
+            serde_json::from_str(r#"{"kind":"task","instructions":[["fi","x"]]}"#).expect("bare");
+        assert!(matches!(
+            bare,
+            ItemKind::Task {
+                times_per_week: None,
+                days: None,
+                weeks: None,
+                minutes: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_recording_in_the_readers_language_is_chosen() {
+        let audio = ItemKind::Audio {
+            blob: "fi-sha".into(),
+            transcript: None,
+            variants: vec![("sv".into(), "sv-sha".into())],
+        };
+        assert_eq!(audio.media_blob("sv"), Some("sv-sha"));
+        assert_eq!(audio.media_blob("fi"), Some("fi-sha"));
+        assert_eq!(audio.media_blob("en"), Some("fi-sha"));
+        // Stored JSON from before variants existed still reads.
+        let old: ItemKind =
+            serde_json::from_str(r#"{"kind":"video","blob":"v","captions":[["fi","c"]]}"#)
+                .expect("old video");
+        assert_eq!(old.media_blob("sv"), Some("v"));
+        assert_eq!(ItemKind::Discussion.media_blob("fi"), None);
+    }
+
+    #[test]
+    fn weekday_codes_parse_case_insensitively() {
+        assert_eq!(Weekday::from_code("Wed"), Some(Weekday::Wed));
+        assert_eq!(Weekday::from_code("ke"), None);
+        assert!(
+            Weekday::ALL
+                .iter()
+                .all(|d| Weekday::from_code(d.code()) == Some(*d))
+        );
     }
 }

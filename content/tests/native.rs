@@ -3,7 +3,7 @@
 use std::fs;
 use std::io::Write;
 
-use etapolku_content::model::{ItemKind, QuestionKind};
+use etapolku_content::model::{ItemKind, QuestionKind, Weekday};
 use etapolku_content::{ImportError, Limits, import_path};
 
 fn program_folder() -> tempfile::TempDir {
@@ -100,4 +100,98 @@ fn media_outside_the_folder_is_refused() {
     let staging = tempfile::tempdir().expect("staging");
     let err = import_path(folder.path(), staging.path(), &Limits::default()).expect_err("refused");
     assert!(matches!(err, ImportError::InvalidProgram(_)), "{err}");
+}
+
+#[test]
+fn a_task_item_carries_its_instructions_and_rhythm() {
+    let folder = program_folder();
+    let p = folder.path();
+    fs::write(
+        p.join("02-ilta.fi.md"),
+        "+++\ntitle = \"Ilta\"\n+++\n## Iltarauhoittuminen {task days=daily weeks=4 minutes=15}\n- **Mitä:** Sammuta televisio.\n- **Milloin:** 15 minuuttia ennen nukkumaanmenoa.\n\n## Kävely {task days=wed,mon}\nKävele.\n",
+    )
+    .expect("fi");
+    fs::write(
+        p.join("02-ilta.sv.md"),
+        "+++\ntitle = \"Kväll\"\n+++\n## Varva ner {task days=daily weeks=4 minutes=15}\n- **Vad:** Stäng av tv:n.\n- **När:** 15 minuter innan du lägger dig.\n\n## Promenad {task days=wed,mon}\nPromenera.\n",
+    )
+    .expect("sv");
+    let staging = tempfile::tempdir().expect("staging");
+    let i = import_path(p, staging.path(), &Limits::default()).expect("imports");
+    assert_eq!(i.report.items.get("task"), Some(&2));
+    let m = &i.program.modules[1];
+    let ItemKind::Task {
+        instructions,
+        times_per_week,
+        days,
+        weeks,
+        minutes,
+    } = &m.items[0].kind
+    else {
+        panic!("task");
+    };
+    assert_eq!(m.items[0].title.get("sv"), Some("Varva ner"));
+    assert!(
+        instructions
+            .get("fi")
+            .is_some_and(|h| h.contains("<strong>Mitä:</strong>"))
+    );
+    assert!(
+        instructions
+            .get("sv")
+            .is_some_and(|h| h.contains("Stäng av"))
+    );
+    assert_eq!(*times_per_week, Some(7));
+    assert_eq!(days.as_ref().map(Vec::len), Some(7));
+    assert_eq!((*weeks, *minutes), (Some(4), Some(15)));
+    let ItemKind::Task {
+        times_per_week,
+        days,
+        ..
+    } = &m.items[1].kind
+    else {
+        panic!("task");
+    };
+    assert_eq!(*times_per_week, Some(2));
+    assert_eq!(days.as_deref(), Some(&[Weekday::Mon, Weekday::Wed][..]));
+}
+
+#[test]
+fn a_task_without_instructions_or_with_an_impossible_rhythm_is_refused() {
+    for module in [
+        "## Tyhjä {task days=daily}\n",
+        "## Liikaa {task times_per_week=9}\nKävele.\n",
+        "## Väärä päivä {task days=maanantai}\nKävele.\n",
+    ] {
+        let folder = program_folder();
+        fs::write(folder.path().join("02-x.fi.md"), module).expect("md");
+        let staging = tempfile::tempdir().expect("staging");
+        let err = import_path(folder.path(), staging.path(), &Limits::default()).expect_err(module);
+        assert!(matches!(err, ImportError::InvalidProgram(_)), "{err}");
+        assert!(!err.to_string().contains('\n'), "one line: {err}");
+    }
+}
+
+#[test]
+fn a_translation_may_name_its_own_recording() {
+    let folder = program_folder();
+    let p = folder.path();
+    fs::write(p.join("media/lepo.sv.ogg"), b"OggS fake swedish audio").expect("sv audio");
+    let sv = fs::read_to_string(p.join("01-lepo.sv.md")).expect("sv");
+    fs::write(
+        p.join("01-lepo.sv.md"),
+        sv.replace("{audio=media/lepo.ogg}", "{audio=media/lepo.sv.ogg}"),
+    )
+    .expect("sv");
+    let staging = tempfile::tempdir().expect("staging");
+    let i = import_path(p, staging.path(), &Limits::default()).expect("imports");
+    let audio = &i.program.modules[0].items[1].kind;
+    let ItemKind::Audio { blob, variants, .. } = audio else {
+        panic!("audio");
+    };
+    assert_eq!(variants.len(), 1);
+    assert_eq!(audio.media_blob("sv"), Some(variants[0].1.as_str()));
+    assert_eq!(audio.media_blob("fi"), Some(blob.as_str()));
+    assert_ne!(variants[0].1, *blob);
+    assert_eq!(i.report.files, 3);
 }

@@ -267,11 +267,13 @@ impl Reader<'_, '_> {
                 ItemKind::Video {
                     blob,
                     captions: Vec::new(),
+                    variants: Vec::new(),
                 }
             } else if media_type.starts_with("audio/") {
                 ItemKind::Audio {
                     blob,
                     transcript: None,
+                    variants: Vec::new(),
                 }
             } else {
                 ItemKind::File {

@@ -14,7 +14,7 @@ use crate::archive::safe_relative_path;
 use crate::error::ImportError;
 use crate::model::{
     BLOB_URL_SCHEME, Choice, Item, ItemKind, Localized, Module, NumericAnswer, Program, Question,
-    QuestionKind,
+    QuestionKind, Weekday,
 };
 use crate::{Ctx, Read, html};
 
@@ -203,17 +203,33 @@ impl Native<'_, '_> {
         let attr = |k: &str| base.attrs.get(k).map(String::as_str);
         let (kind, intro) = if let Some(src) = attr("audio") {
             let blob = self.media(src)?;
+            let variants = self.recordings("audio", src, variants)?;
             let transcript = (!body.is_empty()).then_some(body);
-            (ItemKind::Audio { blob, transcript }, Localized::default())
+            (
+                ItemKind::Audio {
+                    blob,
+                    transcript,
+                    variants,
+                },
+                Localized::default(),
+            )
         } else if let Some(src) = attr("video") {
             let blob = self.media(src)?;
+            let variants = self.recordings("video", src, variants)?;
             let mut captions = Vec::new();
             for (key, value) in &base.attrs {
                 if let Some(lang) = key.strip_prefix("captions.") {
                     captions.push((lang.to_owned(), self.media(value)?));
                 }
             }
-            (ItemKind::Video { blob, captions }, body)
+            (
+                ItemKind::Video {
+                    blob,
+                    captions,
+                    variants,
+                },
+                body,
+            )
         } else if let Some(src) = attr("file") {
             let blob = self.media(src)?;
             let filename = src.rsplit('/').next().unwrap_or(src).to_owned();
@@ -248,6 +264,24 @@ impl Native<'_, '_> {
             )
         } else if base.attrs.contains_key("discussion") {
             (ItemKind::Discussion, body)
+        } else if base.attrs.contains_key("task") {
+            if body.is_empty() {
+                return Err(ImportError::InvalidProgram(format!(
+                    "item {id}: a task needs instructions (what, when, how long)"
+                )));
+            }
+            let rhythm = TaskRhythm::parse(&base.attrs)
+                .map_err(|why| ImportError::InvalidProgram(format!("item {id}: {why}")))?;
+            (
+                ItemKind::Task {
+                    instructions: body,
+                    times_per_week: rhythm.times_per_week,
+                    days: rhythm.days,
+                    weeks: rhythm.weeks,
+                    minutes: rhythm.minutes,
+                },
+                Localized::default(),
+            )
         } else {
             (ItemKind::Page { html: body }, Localized::default())
         };
@@ -258,6 +292,25 @@ impl Native<'_, '_> {
             kind,
             hidden: base.attrs.contains_key("hidden"),
         })
+    }
+
+    /// Recordings a translation names in its own heading (`audio=`/`video=` differing from the
+    /// original's): the same item recorded in that language.
+    fn recordings(
+        &mut self,
+        key: &str,
+        original: &str,
+        variants: &[(&String, &RawItem)],
+    ) -> Result<Vec<(String, String)>, ImportError> {
+        let mut out = Vec::new();
+        for (lang, item) in variants.iter().skip(1) {
+            if let Some(src) = item.attrs.get(key)
+                && src != original
+            {
+                out.push(((*lang).clone(), self.media(src)?));
+            }
+        }
+        Ok(out)
     }
 
     fn question(
@@ -506,6 +559,74 @@ fn heading(h: &str) -> (String, BTreeMap<String, String>) {
     (h.to_owned(), attrs)
 }
 
+/// The suggested rhythm of a `{task}` item, from its heading attributes.
+#[derive(Debug, PartialEq, Eq, Default)]
+struct TaskRhythm {
+    times_per_week: Option<u8>,
+    days: Option<Vec<Weekday>>,
+    weeks: Option<u8>,
+    minutes: Option<u16>,
+}
+
+impl TaskRhythm {
+    /// `times_per_week=1..7`, `days=mon,wed,fri` or `days=daily`, `weeks=1..52`,
+    /// `minutes=1..1440`; all optional. `days` alone sets `times_per_week` to its count.
+    fn parse(attrs: &BTreeMap<String, String>) -> Result<TaskRhythm, String> {
+        fn number<T: std::str::FromStr + PartialOrd + Copy + std::fmt::Display>(
+            attrs: &BTreeMap<String, String>,
+            key: &str,
+            min: T,
+            max: T,
+        ) -> Result<Option<T>, String> {
+            let Some(v) = attrs.get(key) else {
+                return Ok(None);
+            };
+            match v.parse::<T>() {
+                Ok(n) if n >= min && n <= max => Ok(Some(n)),
+                _ => Err(format!(
+                    "task {key}={v:?} is not a number from {min} to {max}"
+                )),
+            }
+        }
+        let days = match attrs.get("days").map(String::as_str) {
+            None => None,
+            Some("daily") => Some(Weekday::ALL.to_vec()),
+            Some(list) => {
+                let mut days = Vec::new();
+                for code in list.split(',') {
+                    let day = Weekday::from_code(code.trim()).ok_or_else(|| {
+                        format!("task days: {code:?} is not one of mon, tue, wed, thu, fri, sat, sun or daily")
+                    })?;
+                    if !days.contains(&day) {
+                        days.push(day);
+                    }
+                }
+                days.sort();
+                Some(days)
+            }
+        };
+        let mut times_per_week = number::<u8>(attrs, "times_per_week", 1, 7)?;
+        if let Some(days) = &days {
+            let count = u8::try_from(days.len()).unwrap_or(7);
+            match times_per_week {
+                None => times_per_week = Some(count),
+                Some(n) if n != count => {
+                    return Err(format!(
+                        "task times_per_week={n} does not match the {count} days given"
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(TaskRhythm {
+            times_per_week,
+            days,
+            weeks: number::<u8>(attrs, "weeks", 1, 52)?,
+            minutes: number::<u16>(attrs, "minutes", 1, 1440)?,
+        })
+    }
+}
+
 /// `- [x] right` / `- [ ] wrong` lines are choices; the rest is question text.
 fn split_choices(body: &str) -> (String, Vec<(String, bool)>) {
     let mut prose = String::new();
@@ -590,5 +711,55 @@ mod tests {
             choices,
             vec![("Lepo".to_owned(), true), ("Kiire".to_owned(), false)]
         );
+    }
+
+    fn rhythm(heading_text: &str) -> Result<TaskRhythm, String> {
+        let (_, attrs) = heading(heading_text);
+        TaskRhythm::parse(&attrs)
+    }
+
+    #[test]
+    fn a_task_heading_gives_its_rhythm() {
+        let (title, attrs) = heading("Iltarauhoittuminen {task days=daily weeks=4 minutes=15}");
+        assert_eq!(title, "Iltarauhoittuminen");
+        assert!(attrs.contains_key("task"));
+        assert_eq!(
+            TaskRhythm::parse(&attrs),
+            Ok(TaskRhythm {
+                times_per_week: Some(7),
+                days: Some(Weekday::ALL.to_vec()),
+                weeks: Some(4),
+                minutes: Some(15),
+            })
+        );
+        assert_eq!(
+            rhythm("Kävely {task times_per_week=3}"),
+            Ok(TaskRhythm {
+                times_per_week: Some(3),
+                ..TaskRhythm::default()
+            })
+        );
+        // Weekdays are sorted Monday first and duplicates dropped; their count is the rhythm.
+        let r = rhythm("Soitto {task days=fri,Mon,fri}").expect("days");
+        assert_eq!(r.days, Some(vec![Weekday::Mon, Weekday::Fri]));
+        assert_eq!(r.times_per_week, Some(2));
+        assert_eq!(rhythm("Vapaa {task}"), Ok(TaskRhythm::default()));
+    }
+
+    #[test]
+    fn a_task_with_an_impossible_rhythm_is_refused() {
+        for bad in [
+            "X {task times_per_week=8}",
+            "X {task times_per_week=0}",
+            "X {task times_per_week=kolme}",
+            "X {task weeks=53}",
+            "X {task minutes=0}",
+            "X {task days=ma,ke}",
+            "X {task days=}",
+            "X {task days=mon,wed times_per_week=3}",
+        ] {
+            assert!(rhythm(bad).is_err(), "{bad} should be refused");
+        }
+        assert!(rhythm("X {task days=mon,wed times_per_week=2}").is_ok());
     }
 }
