@@ -238,7 +238,9 @@ fn create_user_without_a_password_prints_a_one_time_link_and_refuses_bad_input()
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures").join(name)
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures")
+        .join(name)
 }
 
 #[test]
@@ -252,21 +254,29 @@ fn import_prints_its_report_as_json_and_a_second_import_is_a_duplicate() {
             .expect("run")
     };
     let first = run();
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let stdout = String::from_utf8_lossy(&first.stdout);
-    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().expect("line")).expect("json");
+    let last: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().expect("line")).expect("json");
     // Five sections; page 3 + label 1 are pages, url 2, forum 2, folder 1 (moodle_backup.xml).
     assert_eq!(last["modules"], 5);
     assert_eq!(last["items"]["page"], 4);
     assert_eq!(last["items"]["link"], 2);
     assert_eq!(last["duplicate"], false);
     assert_eq!(last["version"], 1);
-    let blobs = std::fs::read_dir(dir.path().join("blobs")).expect("blobs").count();
+    let blobs = std::fs::read_dir(dir.path().join("blobs"))
+        .expect("blobs")
+        .count();
     assert!(blobs > 0, "the folder's files are stored");
 
     let again = run();
     let stdout = String::from_utf8_lossy(&again.stdout);
-    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().expect("line")).expect("json");
+    let last: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().expect("line")).expect("json");
     assert_eq!(last["duplicate"], true);
     assert_eq!(last["version"], 1);
 }
@@ -276,8 +286,16 @@ fn import_refuses_bad_input_with_exit_two_a_one_line_reason_and_nothing_stored()
     let dir = tempfile::tempdir().expect("tempdir");
     let junk = dir.path().join("junk.mbz");
     std::fs::write(&junk, b"\x00\x01 this is not a backup at all").expect("write");
-    for input in [junk.clone(), fixture("imscc_empty.imscc"), dir.path().join("missing.mbz")] {
-        let out = etapolku(dir.path()).args(["import", "--provider", "Testi Oy"]).arg(&input).output().expect("run");
+    for input in [
+        junk.clone(),
+        fixture("imscc_empty.imscc"),
+        dir.path().join("missing.mbz"),
+    ] {
+        let out = etapolku(dir.path())
+            .args(["import", "--provider", "Testi Oy"])
+            .arg(&input)
+            .output()
+            .expect("run");
         assert_eq!(out.status.code(), Some(2), "{input:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         let reason: Vec<&str> = err.lines().filter(|l| !l.starts_with('{')).collect();

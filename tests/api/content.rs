@@ -395,3 +395,77 @@ async fn another_providers_version_cannot_be_assigned_to_a_course() {
     let body = assert_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "version_id");
 }
+
+#[tokio::test]
+async fn the_demo_program_imports_and_a_swedish_reader_hears_the_swedish_recording() {
+    let app = TestApp::new().await;
+    let p = app.provider("Alpha").await;
+    let dir = etapolku_server::demo::program_dir();
+    let done = etapolku_server::content::import::import(
+        &app.server.db,
+        std::sync::Arc::new(
+            etapolku_server::content::blob_store::FsBlobStore::new(
+                app.server.data_dir.path().join("blobs"),
+            )
+            .expect("store"),
+        ),
+        etapolku_server::content::import::ImportRequest {
+            provider_id: p.id,
+            actor_id: None,
+            source: &dir,
+            source_name: "demo",
+            staging_root: &app.server.data_dir.path().join("staging"),
+            now: chrono::Utc::now(),
+        },
+    )
+    .await
+    .expect("the demo program imports");
+    assert_eq!(done.modules, 12);
+    let course = app.course(&p, app.monday_in(-2)).await;
+    app.put(
+        &p.admin,
+        &format!("/api/v1/courses/{course}/program"),
+        json!({"version_id": done.version_id, "release": "all"}),
+    )
+    .await;
+
+    let audio_of = |m: &Value| {
+        m["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["kind"] == "audio")
+            .map(|i| {
+                i["blob"]
+                    .as_str()
+                    .expect("url")
+                    .split('?')
+                    .next()
+                    .expect("path")
+                    .to_owned()
+            })
+    };
+    let fi: Value = app
+        .get(
+            &p.admin,
+            &format!("/api/v1/courses/{course}/program/modules/1?lang=fi"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let sv: Value = app
+        .get(
+            &p.admin,
+            &format!("/api/v1/courses/{course}/program/modules/1?lang=sv"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let (fi, sv) = (
+        audio_of(&fi).expect("module 1 has audio"),
+        audio_of(&sv).expect("audio"),
+    );
+    assert_ne!(fi, sv, "each language has its own recording");
+}

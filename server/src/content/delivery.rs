@@ -166,15 +166,34 @@ pub fn overview(
     })
 }
 
+/// Who is reading a module, and when.
+pub struct Reader<'a> {
+    pub staff: bool,
+    /// Audio and video recorded in this language are chosen when the item has them.
+    pub lang: &'a str,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+    pub media_key: &'a [u8],
+}
+
+/// Puts the recording in the reader's language in `blob`, so a Swedish reader hears Swedish.
+fn pick_recording(item: &mut etapolku_content::model::Item, lang: &str) {
+    use etapolku_content::model::ItemKind;
+    if let ItemKind::Audio { blob, variants, .. } | ItemKind::Video { blob, variants, .. } =
+        &mut item.kind
+        && let Some((_, chosen)) = variants.iter().find(|(l, _)| l == lang)
+    {
+        *blob = chosen.clone();
+    }
+}
+
 pub fn module(
     c: &course::Model,
     cp: &CourseProgram,
     number: usize,
-    today: NaiveDate,
-    staff: bool,
-    media_key: &[u8],
-    now: DateTime<Utc>,
+    reader: &Reader<'_>,
 ) -> AppResult<ModuleView> {
+    let (staff, today, now, media_key) = (reader.staff, reader.today, reader.now, reader.media_key);
     let modules = visible(&cp.document, staff);
     let index = number.checked_sub(1).ok_or(AppError::NotFound)?;
     let m = modules.get(index).ok_or(AppError::NotFound)?;
@@ -187,7 +206,9 @@ pub fn module(
     let url = |sha: &str| signed_url(media_key, sha, now);
     let mut items = Vec::new();
     for item in m.items.iter().filter(|it| staff || !it.hidden) {
-        let mut v = serde_json::to_value(item).map_err(|e| AppError::Internal(e.into()))?;
+        let mut item = item.clone();
+        pick_recording(&mut item, reader.lang);
+        let mut v = serde_json::to_value(&item).map_err(|e| AppError::Internal(e.into()))?;
         prepare(&mut v, &cp.blobs, &url, !staff);
         items.push(v);
     }

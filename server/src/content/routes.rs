@@ -267,26 +267,47 @@ pub async fn staff_overview(
     )?))
 }
 
+/// `?lang=sv`: the UI language, which picks recordings; the account's language when left out.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LangQuery {
+    pub lang: Option<String>,
+}
+
+async fn reader_language(
+    state: &AppState,
+    who: &crate::auth::extract::AuthUser,
+    asked: Option<&str>,
+) -> AppResult<String> {
+    if let Some(lang) = asked.filter(|l| matches!(*l, "fi" | "sv" | "en")) {
+        return Ok(lang.to_owned());
+    }
+    let account = crate::accounts::service::find_by_uuid(&state.db, who.uuid).await?;
+    Ok(account
+        .map(|a| a.language)
+        .unwrap_or_else(|| "fi".to_owned()))
+}
+
 #[utoipa::path(get, path = "/api/v1/courses/{id}/program/modules/{n}", tag = "content",
-    params(("id" = Uuid, Path), ("n" = usize, Path)), responses((status = 200, body = ModuleView)))]
+    params(("id" = Uuid, Path), ("n" = usize, Path), LangQuery), responses((status = 200, body = ModuleView)))]
 pub async fn staff_module(
     state: web::Data<AppState>,
     who: Staff,
     path: web::Path<(Uuid, usize)>,
+    q: web::Query<LangQuery>,
 ) -> AppResult<HttpResponse> {
     let (id, n) = path.into_inner();
     let course = course_for_staff(&state.db, &who.0, id).await?;
     let cp = delivery::course_program(&state.db, &course).await?;
     let now = state.now();
-    Ok(HttpResponse::Ok().json(delivery::module(
-        &course,
-        &cp,
-        n,
-        helsinki_today(now),
-        true,
-        state.jwt.media_key(),
+    let lang = reader_language(&state, &who.0, q.lang.as_deref()).await?;
+    let reader = delivery::Reader {
+        staff: true,
+        lang: &lang,
+        today: helsinki_today(now),
         now,
-    )?))
+        media_key: state.jwt.media_key(),
+    };
+    Ok(HttpResponse::Ok().json(delivery::module(&course, &cp, n, &reader)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/me/program", tag = "participant",
@@ -302,23 +323,24 @@ pub async fn my_overview(state: web::Data<AppState>, who: Participant) -> AppRes
     )?))
 }
 
-#[utoipa::path(get, path = "/api/v1/me/program/modules/{n}", tag = "participant", params(("n" = usize, Path)),
+#[utoipa::path(get, path = "/api/v1/me/program/modules/{n}", tag = "participant", params(("n" = usize, Path), LangQuery),
     responses((status = 200, body = ModuleView), (status = 403, body = Problem, description = "module_locked: opens later")))]
 pub async fn my_module(
     state: web::Data<AppState>,
     who: Participant,
     n: web::Path<usize>,
+    q: web::Query<LangQuery>,
 ) -> AppResult<HttpResponse> {
     let course = my_course_row(&state.db, who.0.id).await?;
     let cp = delivery::course_program(&state.db, &course).await?;
     let now = state.now();
-    Ok(HttpResponse::Ok().json(delivery::module(
-        &course,
-        &cp,
-        *n,
-        helsinki_today(now),
-        false,
-        state.jwt.media_key(),
+    let lang = reader_language(&state, &who.0, q.lang.as_deref()).await?;
+    let reader = delivery::Reader {
+        staff: false,
+        lang: &lang,
+        today: helsinki_today(now),
         now,
-    )?))
+        media_key: state.jwt.media_key(),
+    };
+    Ok(HttpResponse::Ok().json(delivery::module(&course, &cp, *n, &reader)?))
 }
