@@ -243,7 +243,8 @@ document.addEventListener('click', (event) => {
     return;
   }
   const url = new URL(link.href, location.href);
-  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  // The API and media files (audio, video, attachments of the program) are the server's, not pages.
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/')) return;
   event.preventDefault();
   if (url.pathname === location.pathname && !url.hash) {
     render();

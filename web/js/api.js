@@ -186,6 +186,65 @@ export async function api(method, path, body, { retry = true } = {}) {
   }
 }
 
+/**
+ * Sends a file as multipart/form-data with XMLHttpRequest, so the upload's progress can be shown
+ * (fetch cannot report it). onProgress(sentBytes, totalBytes) is called while the body goes out,
+ * onUploaded() once it has all been sent (the server then works on it). Resolves with
+ * {status, body}; rejects with ApiError like api(). A 401 triggers one refresh and one retry.
+ */
+export async function upload(path, formData, { onProgress, onUploaded, retry = true } = {}) {
+  if (state.token && Date.now() > state.expiresAt - 30_000) {
+    await refresh().catch(() => false);
+  }
+  const result = await new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    try {
+      xhr.setRequestHeader('Accept-Language', getLang());
+    } catch {
+      // i18n not ready yet
+    }
+    if (state.token) xhr.setRequestHeader('Authorization', `Bearer ${state.token}`);
+    xhr.upload.addEventListener('progress', (event) => {
+      if (onProgress) onProgress(event.loaded, event.lengthComputable ? event.total : null);
+    });
+    xhr.upload.addEventListener('load', () => {
+      if (onUploaded) onUploaded();
+    });
+    xhr.addEventListener('load', () => resolve(xhr));
+    xhr.addEventListener('error', () => reject(networkError(new Error('upload failed'))));
+    xhr.addEventListener('abort', () => reject(networkError(new Error('upload aborted'))));
+    xhr.send(formData);
+  });
+  const text = result.responseText || '';
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (result.status === 401 && retry && state.token) {
+    const ok = await refresh().catch(() => false);
+    if (ok) return upload(path, formData, { onProgress, onUploaded, retry: false });
+    const err = new ApiError({ status: 401, code: 'session_ended' });
+    throw err;
+  }
+  if (result.status < 200 || result.status >= 300) {
+    const retryAfter = result.getResponseHeader('Retry-After');
+    throw new ApiError({
+      status: result.status,
+      code: body && body.code,
+      title: body && body.title,
+      detail: body && body.detail,
+      errors: body && body.errors,
+      retryAfter: retryAfter ? Number(retryAfter) || null : null,
+    });
+  }
+  return { status: result.status, body };
+}
+
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 export const patch = (path, body) => api('PATCH', path, body);

@@ -184,7 +184,7 @@ export function clearErrors(form) {
  * Shows errors: fieldErrors [{field, message}] next to the fields, and a summary with the title,
  * optional detail and a link per field error. Focus moves to the summary.
  */
-export function showErrors(form, { title, detail, fieldErrors = [] }) {
+export function showErrors(form, { title, detail, detailLang = null, fieldErrors = [] }) {
   clearErrors(form);
   const items = [];
   const unplaced = [];
@@ -196,7 +196,8 @@ export function showErrors(form, { title, detail, fieldErrors = [] }) {
     }
     const errorEl = wrap.querySelector('.field-error');
     errorEl.textContent = '';
-    errorEl.append(h('span', { class: 'visually-hidden' }, `${t('form.error_prefix')} `), fe.message);
+    errorEl.append(h('span', { class: 'visually-hidden' }, `${t('form.error_prefix')} `),
+      fe.lang ? h('span', { lang: fe.lang }, fe.message) : fe.message);
     errorEl.hidden = false;
     wrap.classList.add('field-invalid');
     const target = wrap.matches('fieldset') ? wrap : control;
@@ -205,14 +206,14 @@ export function showErrors(form, { title, detail, fieldErrors = [] }) {
     if (!ids.includes(errorEl.id)) ids.push(errorEl.id);
     target.setAttribute('aria-describedby', ids.join(' '));
     target.setAttribute('data-error-linked', '');
-    items.push({ message: fe.message, control });
+    items.push({ message: fe.message, lang: fe.lang || null, control });
   }
   const summary = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' },
     h('h2', { class: 'error-summary-title' }, title || t('form.errors_title')),
-    detail ? h('p', null, detail) : null,
+    detail ? h('p', { lang: detailLang }, detail) : null,
     unplaced.map((m) => h('p', null, m)),
     items.length ? h('ul', null, items.map((it) => h('li', null,
-      h('a', { href: `#${it.control.id}`, class: 'error-link' }, it.message)))) : null);
+      h('a', { href: `#${it.control.id}`, class: 'error-link', lang: it.lang }, it.message)))) : null);
   summary.addEventListener('click', (event) => {
     const link = event.target.closest('a.error-link');
     if (!link) return;
@@ -339,14 +340,19 @@ function draftKey(key) {
   return `${DRAFT_PREFIX}${me ? me.id : 'anon'}.${key}`;
 }
 
-function saveDraft(form, storageKey) {
+function saveDraft(form, storageKey, choices = false) {
   const values = {};
   let any = false;
   for (const el of form.elements) {
     if (!el.name || el.type === 'password' || el.type === 'hidden' || el.type === 'submit') continue;
-    if (el.type === 'checkbox') values[el.name] = el.checked;
-    else if (el.type === 'radio') {
-      if (el.checked) values[el.name] = el.value;
+    if (el.type === 'checkbox') {
+      values[el.name] = el.checked;
+      if (choices && el.checked) any = true;
+    } else if (el.type === 'radio') {
+      if (el.checked) {
+        values[el.name] = el.value;
+        if (choices) any = true;
+      }
     } else {
       values[el.name] = el.value;
       if (el.value && el.tagName !== 'SELECT') any = true;
@@ -360,8 +366,13 @@ function saveDraft(form, storageKey) {
   }
 }
 
-/** Saves the form as a draft while typing and every 30 s; restores a saved draft now. */
-export function enableDraft(form, key) {
+/**
+ * Saves the form as a draft while typing and every 30 s; restores a saved draft now.
+ * With {choices: true} a ticked radio button or checkbox alone is worth saving too (answers to
+ * exercises); otherwise only typed text is, so a form left with its defaults leaves no draft.
+ * onSave(savedAt) is called after each save.
+ */
+export function enableDraft(form, key, { choices = false, onSave = null } = {}) {
   // The storage key is fixed now, while the user is known: when the session ends the user is
   // already forgotten, and the draft must still be saved under their id.
   const storageKey = draftKey(key);
@@ -381,11 +392,20 @@ export function enableDraft(form, key) {
     // A broken draft is ignored.
   }
   let pending = null;
-  const entry = { form, key, save: () => saveDraft(form, storageKey) };
-  form.addEventListener('input', () => {
+  const entry = {
+    form,
+    key,
+    save: () => {
+      saveDraft(form, storageKey, choices);
+      if (onSave) onSave(Date.now());
+    },
+  };
+  const changed = () => {
     clearTimeout(pending);
     pending = setTimeout(entry.save, 400);
-  });
+  };
+  form.addEventListener('input', changed);
+  if (choices) form.addEventListener('change', changed);
   const interval = setInterval(() => {
     if (!form.isConnected) {
       clearInterval(interval);

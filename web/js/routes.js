@@ -14,6 +14,8 @@ const participant = () => import('./pages/participant.js');
 const guide = () => import('./pages/guide.js');
 const admin = () => import('./pages/admin.js');
 const settings = () => import('./pages/settings.js');
+const program = () => import('./pages/program.js');
+const programs = () => import('./pages/programs.js');
 
 export const routes = [
   route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
@@ -24,11 +26,16 @@ export const routes = [
   route('statement-sv', '/tillganglighetsutlatande', { access: 'public', load: async () => (await pub()).statementPage }),
   route('settings', '/asetukset', { access: 'signed-in', load: async () => (await settings()).settingsPage }),
   route('today', '/tanaan', { roles: ['participant'], nav: 'today', load: async () => (await participant()).todayPage }),
+  route('program', '/ohjelma', { roles: ['participant'], nav: 'program', load: async () => (await program()).programPage }),
+  route('program-module', '/ohjelma/:n', { roles: ['participant'], nav: 'program', load: async () => (await program()).modulePage }),
   route('my-course', '/kurssini', { roles: ['participant'], nav: 'my-course', load: async () => (await participant()).myCoursePage }),
   route('guide-courses', '/ohjaus', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursesPage }),
   route('guide-course', '/ohjaus/kurssi/:id', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursePage }),
+  route('guide-program-module', '/ohjaus/kurssi/:id/ohjelma/:n', { roles: ['guide'], nav: 'courses', load: async () => (await program()).staffModulePage }),
   route('admin-courses', '/hallinta', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursesPage }),
   route('admin-course', '/hallinta/kurssi/:id', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursePage }),
+  route('admin-program-module', '/hallinta/kurssi/:id/ohjelma/:n', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await program()).staffModulePage }),
+  route('admin-programs', '/hallinta/ohjelmat', { roles: STAFF_ADMIN, nav: 'programs', load: async () => (await programs()).programsPage }),
   route('admin-staff', '/hallinta/henkilosto', { roles: STAFF_ADMIN, nav: 'staff', load: async () => (await admin()).staffPage }),
   route('admin-participants', '/hallinta/osallistujat', { roles: STAFF_ADMIN, nav: 'participants', load: async () => (await admin()).participantsPage }),
   route('admin-sites', '/hallinta/toimipisteet', { roles: STAFF_ADMIN, nav: 'sites', load: async () => (await admin()).sitesPage }),
@@ -56,6 +63,7 @@ export function navFor(me) {
     case 'participant':
       return [
         { key: 'today', href: '/tanaan', label: 'nav.today' },
+        { key: 'program', href: '/ohjelma', label: 'nav.program' },
         { key: 'my-course', href: '/kurssini', label: 'nav.my_course' },
         help,
       ];
@@ -65,6 +73,7 @@ export function navFor(me) {
     case 'platform_admin':
       return [
         { key: 'courses', href: '/hallinta', label: 'nav.courses' },
+        { key: 'programs', href: '/hallinta/ohjelmat', label: 'nav.programs' },
         { key: 'staff', href: '/hallinta/henkilosto', label: 'nav.staff' },
         { key: 'participants', href: '/hallinta/osallistujat', label: 'nav.participants' },
         { key: 'sites', href: '/hallinta/toimipisteet', label: 'nav.sites' },

@@ -14,7 +14,8 @@ import {
   loading, errorPanel, dataTable, section, scheduleTable, stateLabel, roleLabel, languageName,
   professionLabel, notice,
 } from '../ui.js';
-import { isMonday } from '../format.js';
+import { isMonday, formatDate } from '../format.js';
+import { loadCourseProgram, courseProgramSection } from './program.js';
 import {
   coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable, historyTable,
   sendLinkButton,
@@ -126,11 +127,11 @@ export async function adminCoursePage(ctx) {
   add(ctx.main, slot);
 
   const statuses = {
-    edit: statusBox(), team: statusBox(), enrol: statusBox(), state: statusBox(),
+    edit: statusBox(), team: statusBox(), enrol: statusBox(), state: statusBox(), program: statusBox(),
   };
 
   async function load() {
-    const [course, enrolments, team, history, staff, participants, sites] = await Promise.all([
+    const [course, enrolments, team, history, staff, participants, sites, program, programs] = await Promise.all([
       get(`/api/v1/courses/${id}`),
       get(`/api/v1/courses/${id}/participants`),
       get(`/api/v1/courses/${id}/team`),
@@ -138,8 +139,11 @@ export async function adminCoursePage(ctx) {
       get('/api/v1/staff'),
       get('/api/v1/participants'),
       get('/api/v1/sites'),
+      loadCourseProgram(ctx.params.id),
+      // Only an organisation's own admins have programs; anyone else gets an empty list here.
+      get('/api/v1/programs').catch(() => []),
     ]);
-    return { course, enrolments, team, history, staff, participants, sites };
+    return { course, enrolments, team, history, staff, participants, sites, program, programs };
   }
 
   /** Reloads everything and shows the message in the section where the action was taken. */
@@ -166,6 +170,7 @@ export async function adminCoursePage(ctx) {
       courseFacts(course),
       courseWarnings(course),
       scheduleSection(data),
+      programSection(data),
       teamSection(data),
       enrolSection(data),
       stateSection(data),
@@ -207,6 +212,48 @@ export async function adminCoursePage(ctx) {
       h('h3', null, t('admin.edit_course')),
       statuses.edit,
       form);
+  }
+
+  function programSection({ program, programs }) {
+    const versions = [];
+    for (const p of programs || []) {
+      for (const v of p.versions || []) versions.push({ program: p, version: v });
+    }
+    const originalTitle = program && Array.isArray(program.title) && program.title[0] ? program.title[0][1] : null;
+    const chosen = program
+      ? versions.find((x) => x.version.version === program.version && x.program.title === originalTitle) : null;
+    let extra;
+    if (!versions.length) {
+      extra = h('p', null, t('program.no_versions'), ' ', h('a', { href: '/hallinta/ohjelmat' }, t('program.go_import')));
+    } else {
+      const lang = getLang();
+      const version = selectField({
+        name: 'version_id', label: t('program.choose_version'), hint: t('program.choose_version_hint'),
+        placeholderLabel: t('form.choose'), value: chosen ? chosen.version.id : '',
+        options: versions.map(({ program: p, version: v }) => ({
+          value: v.id,
+          label: `${p.title}, ${t('program.version_n', { n: v.version })} (${formatDate(v.imported_at, lang)}, ${v.source_name})`,
+        })),
+      });
+      const release = radioGroup({
+        name: 'release', legend: t('program.release'), value: program ? program.release : 'weekly',
+        options: [
+          { value: 'weekly', label: t('program.release_weekly_choice') },
+          { value: 'all', label: t('program.release_all_choice') },
+        ],
+      });
+      const form = h('form', { class: 'form', 'data-form': 'course-program' },
+        version.wrap, release.wrap, h('p', { class: 'actions' }, submitButton(t('program.save'))));
+      onSubmit(form, {
+        validate: (v) => requireText(v, 'version_id', t('validation.version_missing')),
+        submit: async (v) => {
+          await put(`/api/v1/courses/${id}/program`, { version_id: v.version_id, release: v.release || 'weekly' });
+          await reload('program', t('program.saved'));
+        },
+      });
+      extra = [h('h3', null, t('program.choose_title')), form];
+    }
+    return courseProgramSection(program, { courseId: id, basePath: '/hallinta', status: statuses.program, extra });
   }
 
   function teamSection({ team, staff }) {

@@ -6,6 +6,7 @@ import { get } from '../api.js';
 import { loading, errorPanel, scheduleTable, section } from '../ui.js';
 import { statusBox } from '../forms.js';
 import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable } from './courseParts.js';
+import { loadCourseProgram, courseProgramSection } from './program.js';
 
 export async function guideCoursesPage(ctx) {
   ctx.setTitle(t('guide.courses_title'));
@@ -30,11 +31,13 @@ export async function guideCoursePage(ctx) {
   let course;
   let enrolments;
   let team;
+  let program;
   try {
-    [course, enrolments, team] = await Promise.all([
+    [course, enrolments, team, program] = await Promise.all([
       get(`/api/v1/courses/${id}`),
       get(`/api/v1/courses/${id}/participants`),
       get(`/api/v1/courses/${id}/team`),
+      loadCourseProgram(ctx.params.id),
     ]);
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
@@ -42,13 +45,14 @@ export async function guideCoursePage(ctx) {
   }
   if (!ctx.alive()) return;
   heading.textContent = course.title;
-    if (course.language) heading.lang = course.language; // A2: a Swedish course's name inside a Finnish page
+  if (course.language) heading.lang = course.language; // A2: a Swedish course's name inside a Finnish page
   ctx.setTitle(course.title);
   const linkStatus = statusBox();
   fill(slot, 
     courseFacts(course),
     courseWarnings(course),
     section(t('schedule.title'), scheduleTable(course)),
+    courseProgramSection(program, { courseId: id, basePath: '/ohjaus' }),
     section(t('enrolment.title'),
       h('p', null, t('guide.participants_intro')),
       linkStatus,

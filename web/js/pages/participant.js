@@ -7,6 +7,7 @@ import { t, getLang } from '../i18n.js';
 import { get, currentUser, ApiError } from '../api.js';
 import { loading, errorPanel, notice, phaseLabel, weekLabel, professionLabel, schedulePeriods, rangeText } from '../ui.js';
 import { formatDate, todayInHelsinki, mondayOf, addDays } from '../format.js';
+import { currentModule, moduleLabel, continueLink } from './program.js';
 
 function start(ctx, title) {
   ctx.setTitle(title);
@@ -79,12 +80,43 @@ function laterSection(id, title, text) {
     h('p', { class: 'muted' }, t('participant.later')));
 }
 
+/** The participant's program overview, or null when the course has none yet (404 no_program). */
+async function loadMyProgramOverview() {
+  try {
+    return await get('/api/v1/me/program');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+/** "Tämän viikon moduuli": the current week's module as a link, and where the participant left off. */
+function moduleSection(course, overview) {
+  const id = 'module-title';
+  if (!overview) {
+    return h('section', { class: 'section card', 'aria-labelledby': id, id: 'this-week-module' },
+      h('h2', { id }, t('today.module_title')),
+      h('p', null, t('program.none')),
+      h('p', null, t('program.none_next')));
+  }
+  const current = currentModule(overview, course);
+  return h('section', { class: 'section card', 'aria-labelledby': id, id: 'this-week-module' },
+    h('h2', { id }, t('today.module_title')),
+    current
+      ? h('p', { class: 'link-row' }, h('a', { href: `/ohjelma/${current.number}`, class: 'big-link', id: 'this-week-link' }, moduleLabel(current)))
+      : h('p', null, t('today.module_none')),
+    continueLink(overview, { except: current }),
+    h('p', { class: 'link-row' }, h('a', { href: '/ohjelma', id: 'program-link' }, t('today.program_link'))));
+}
+
 export async function todayPage(ctx) {
   const slot = start(ctx, t('today.title'));
   const me = currentUser();
   let mine;
+  let overview = null;
   try {
     mine = await loadMyCourse();
+    if (mine) overview = await loadMyProgramOverview();
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
     return;
@@ -111,7 +143,7 @@ export async function todayPage(ctx) {
       h('h2', { id: 'guide-title' }, t('participant.personal_guide')),
       h('p', { class: 'person' }, guideText(mine.personal_guide)),
       mine.personal_guide ? h('p', null, t('participant.guide_role')) : null),
-    laterSection('module-title', t('today.module_title'), t('today.module_text')),
+    moduleSection(course, overview),
     laterSection('tasks-title', t('today.tasks_title'), t('today.tasks_text')),
     laterSection('contact-title', t('today.contact_title'), t('today.contact_text')),
     laterSection('messages-title', t('today.messages_title'), t('today.messages_text')),
