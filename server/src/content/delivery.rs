@@ -98,6 +98,8 @@ pub struct ProgramOverview {
     #[schema(value_type = Vec<Vec<String>>)]
     pub title: Localized,
     pub release: ReleaseMode,
+    /// The program version the course uses.
+    pub version_id: uuid::Uuid,
     pub version: i32,
     pub languages: Vec<String>,
     pub modules: Vec<ModuleSummary>,
@@ -160,6 +162,7 @@ pub fn overview(
     Ok(ProgramOverview {
         title,
         release: ReleaseMode::parse(&c.release_mode),
+        version_id: cp.version.uuid,
         version: cp.version.version,
         languages: cp.document.languages.clone(),
         modules,
