@@ -147,8 +147,10 @@ fn segments(text: &str) -> Vec<Segment<'_>> {
             common_start = end;
             continue;
         }
-        i = match lower[i + 1..].find(['<', '{']) {
-            Some(n) => i + 1 + n,
+        // Step over the whole character: text often starts with Ä, Ö or Å.
+        let step = text[i..].chars().next().map_or(1, char::len_utf8);
+        i = match lower[i + step..].find(['<', '{']) {
+            Some(n) => i + step + n,
             None => text.len(),
         };
     }
@@ -316,6 +318,22 @@ mod tests {
     fn blob_links_survive_sanitising() {
         let html = format!(r#"<img src="{BLOB_URL_SCHEME}:abc123" alt="a">"#);
         assert!(sanitize(&html).contains("etapolku-blob:abc123"));
+    }
+
+    #[test]
+    fn text_starting_with_a_non_ascii_letter_is_not_a_panic() {
+        for t in [
+            "Äänite 9",
+            "Översikt {mlang fi}Yleistä{mlang}",
+            "Å",
+            "ö<span>x</span>",
+            "€{",
+        ] {
+            let _ = split_multilang(t);
+        }
+        let v =
+            split_multilang("Äiti: {mlang fi}Hei{mlang}{mlang sv}Hej{mlang}").expect("multilang");
+        assert_eq!(v[0], ("fi".to_owned(), "Äiti: Hei".to_owned()));
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub async fn serve(
         .set_content_type(media_type)
         .set_content_disposition(ContentDisposition {
             disposition,
-            parameters: vec![DispositionParam::Filename(format!("{}", &sha[..12]))],
+            parameters: vec![DispositionParam::Filename(sha[..12].to_owned())],
         });
     let mut res = file.into_response(&req);
     res.headers_mut().insert(
