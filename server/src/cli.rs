@@ -108,7 +108,10 @@ struct Refused(String);
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
+    telemetry::init(match cli.command {
+        Command::Serve { .. } => "info",
+        _ => "warn",
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -298,8 +298,8 @@ fn import_refuses_bad_input_with_exit_two_a_one_line_reason_and_nothing_stored()
             .expect("run");
         assert_eq!(out.status.code(), Some(2), "{input:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        let reason: Vec<&str> = err.lines().filter(|l| !l.starts_with('{')).collect();
-        assert_eq!(reason.len(), 1, "one line: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("refused: "), "{err}");
     }
     let blobs = dir.path().join("blobs");
     let stored = std::fs::read_dir(&blobs).map(|d| d.count()).unwrap_or(0);
