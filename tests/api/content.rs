@@ -171,27 +171,8 @@ async fn course_with_program(app: &TestApp) -> (Provider, String, String) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    client()
-        .post(app.url("/api/v1/auth/email-link"))
-        .json(&json!({"email": "aino@alpha.example"}))
-        .send()
-        .await
-        .expect("req");
-    let (_, token) = app.last_link_to("aino@alpha.example").expect("link");
-    let body: Value = client()
-        .post(app.url("/api/v1/auth/email-link/redeem"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .expect("req")
-        .json()
-        .await
-        .expect("json");
-    (
-        p,
-        course,
-        body["access_token"].as_str().expect("t").to_owned(),
-    )
+    let aino = app.sign_in_by_link("aino@alpha.example").await;
+    (p, course, aino.token.clone())
 }
 
 #[tokio::test]
@@ -345,25 +326,10 @@ async fn right_answers_are_not_sent_to_participants() {
         json!({"participant_id": pid, "decision_date": app.today() - Duration::days(60)}),
     )
     .await;
-    client()
-        .post(app.url("/api/v1/auth/email-link"))
-        .json(&json!({"email": "aino@alpha.example"}))
-        .send()
-        .await
-        .expect("req");
-    let (_, token) = app.last_link_to("aino@alpha.example").expect("link");
-    let body: Value = client()
-        .post(app.url("/api/v1/auth/email-link/redeem"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .expect("req")
-        .json()
-        .await
-        .expect("json");
+    let aino = app.sign_in_by_link("aino@alpha.example").await;
     let mine: Value = client()
         .get(app.url("/api/v1/me/program/modules/1"))
-        .bearer_auth(body["access_token"].as_str().expect("t"))
+        .bearer_auth(&aino.token)
         .send()
         .await
         .expect("req")

@@ -348,24 +348,8 @@ async fn a_participant_sees_their_own_course_and_personal_guide() {
     let pid = app.participant(&p, "aino@alpha.example").await;
     let res = app.post(&p.admin, &format!("/api/v1/courses/{id}/participants"), json!({"participant_id": pid, "decision_date": app.today() - Duration::days(200), "personal_guide_id": nurse.id})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    app.post(
-        &p.admin,
-        "/api/v1/auth/email-link",
-        json!({"email": "aino@alpha.example"}),
-    )
-    .await;
-    let (_, token) = app.last_link_to("aino@alpha.example").expect("link");
-    let c = crate::helpers::client();
-    let body: Value = c
-        .post(app.url("/api/v1/auth/email-link/redeem"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .expect("req")
-        .json()
-        .await
-        .expect("json");
-    let token = body["access_token"].as_str().expect("t");
+    let aino = app.sign_in_by_link("aino@alpha.example").await;
+    let (c, token) = (&aino.client, &aino.token);
 
     let mine: Value = c
         .get(app.url("/api/v1/me/course"))

@@ -164,6 +164,33 @@ impl TestApp {
         }
     }
 
+    /// Signs in with a mailed link, as a participant without a password does.
+    pub async fn sign_in_by_link(&self, email: &str) -> Session {
+        let client = client();
+        let res = client
+            .post(self.url("/api/v1/auth/email-link"))
+            .json(&json!({"email": email}))
+            .send()
+            .await
+            .expect("request a link");
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+        let (_, token) = self.last_link_to(email).expect("a mailed link");
+        let res = client
+            .post(self.url("/api/v1/auth/email-link/redeem"))
+            .json(&json!({"token": token}))
+            .send()
+            .await
+            .expect("redeem");
+        assert_eq!(res.status(), StatusCode::OK, "sign-in link of {email}");
+        let body: Value = res.json().await.expect("json");
+        Session {
+            client,
+            token: body["access_token"].as_str().expect("token").to_owned(),
+            id: body["user"]["id"].as_str().expect("id").to_owned(),
+            email: email.to_owned(),
+        }
+    }
+
     /// A provider with a site and a signed-in provider admin.
     pub async fn provider(&self, name: &str) -> Provider {
         let now = Utc::now();

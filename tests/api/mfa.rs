@@ -161,26 +161,11 @@ async fn participants_have_no_authenticator_setup() {
     let app = TestApp::new().await;
     let p = app.provider("Alpha").await;
     app.participant(&p, "aino@alpha.example").await;
-    client()
-        .post(app.url("/api/v1/auth/email-link"))
-        .json(&json!({"email": "aino@alpha.example"}))
-        .send()
-        .await
-        .expect("req");
-    let (_, token) = app.last_link_to("aino@alpha.example").expect("link");
-    let c = client();
-    let body: Value = c
-        .post(app.url("/api/v1/auth/email-link/redeem"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .expect("req")
-        .json()
-        .await
-        .expect("json");
-    let res = c
+    let aino = app.sign_in_by_link("aino@alpha.example").await;
+    let res = aino
+        .client
         .post(app.url("/api/v1/me/totp"))
-        .bearer_auth(body["access_token"].as_str().expect("t"))
+        .bearer_auth(&aino.token)
         .json(&json!({}))
         .send()
         .await
