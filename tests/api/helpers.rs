@@ -9,7 +9,7 @@ use etapolku_server::auth::password::{NewPassword, hash};
 use etapolku_server::providers::service as providers;
 use etapolku_server::team::profession::Profession;
 use etapolku_tests::spawn::{TestServer, spawn_app, spawn_app_at};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 pub const PASSWORD: &str = "kahvia ja pullaa 42";
@@ -67,52 +67,42 @@ impl TestApp {
         self.server.clock.advance(by);
     }
 
+    /// One authenticated request as `s`, with an optional JSON body.
+    pub async fn request(
+        &self,
+        method: Method,
+        s: &Session,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = s
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(&s.token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request")
+    }
+
     pub async fn get(&self, s: &Session, path: &str) -> Response {
-        s.client
-            .get(self.url(path))
-            .bearer_auth(&s.token)
-            .send()
-            .await
-            .expect("request")
+        self.request(Method::GET, s, path, None).await
     }
 
     pub async fn post(&self, s: &Session, path: &str, body: Value) -> Response {
-        s.client
-            .post(self.url(path))
-            .bearer_auth(&s.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        self.request(Method::POST, s, path, Some(body)).await
     }
 
     pub async fn patch(&self, s: &Session, path: &str, body: Value) -> Response {
-        s.client
-            .patch(self.url(path))
-            .bearer_auth(&s.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        self.request(Method::PATCH, s, path, Some(body)).await
     }
 
     pub async fn put(&self, s: &Session, path: &str, body: Value) -> Response {
-        s.client
-            .put(self.url(path))
-            .bearer_auth(&s.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
+        self.request(Method::PUT, s, path, Some(body)).await
     }
 
     pub async fn delete(&self, s: &Session, path: &str) -> Response {
-        s.client
-            .delete(self.url(path))
-            .bearer_auth(&s.token)
-            .send()
-            .await
-            .expect("request")
+        self.request(Method::DELETE, s, path, None).await
     }
 
     /// Makes an account straight in the database (the endpoint that does it has its own tests).
