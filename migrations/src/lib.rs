@@ -23,6 +23,8 @@ mod m20261122_000014_create_programs;
 mod m20261122_000015_create_program_versions;
 mod m20261122_000016_create_program_version_blobs;
 mod m20261122_000017_add_program_to_courses;
+mod m20261122_000018_add_preferences_to_users;
+mod m20261122_000019_create_notifications;
 
 pub struct Migrator;
 
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000015_create_program_versions::Migration),
             Box::new(m20261122_000016_create_program_version_blobs::Migration),
             Box::new(m20261122_000017_add_program_to_courses::Migration),
+            Box::new(m20261122_000018_add_preferences_to_users::Migration),
+            Box::new(m20261122_000019_create_notifications::Migration),
         ]
     }
 }

@@ -28,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::audit::routes::routes)
                 .configure(crate::feedback::routes::routes)
                 .configure(crate::content::routes::routes)
+                .configure(crate::notifications::routes::routes)
                 .default_service(web::to(|| async {
                     HttpResponse::from_error(AppError::NotFound)
                 })),

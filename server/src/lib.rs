@@ -18,6 +18,7 @@ pub mod feedback;
 pub mod health;
 pub mod http;
 pub mod mail;
+pub mod notifications;
 pub mod openapi;
 pub mod providers;
 pub mod startup;

@@ -32,6 +32,8 @@ use utoipa::{Modify, OpenApi};
         crate::content::routes::staff_overview, crate::content::routes::staff_module,
         crate::content::routes::my_overview, crate::content::routes::my_module,
         crate::feedback::routes::create, crate::feedback::routes::list, crate::feedback::routes::mark_replied,
+        crate::notifications::routes::list, crate::notifications::routes::read_one,
+        crate::notifications::routes::read_all,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

@@ -199,6 +199,16 @@ pub struct Me {
     pub has_password: bool,
     /// Whether sign-in asks for an authenticator code (S8).
     pub mfa_enabled: bool,
+    pub preferences: Preferences,
+}
+
+/// What a person wants by mail; both on until they turn them off.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Preferences {
+    /// A short mail (never the text) when there is something new, e.g. a guide's comment.
+    pub mail_notifications: bool,
+    /// A morning mail listing the day's self-rehabilitation tasks.
+    pub task_reminders: bool,
 }
 
 #[cfg(test)]

@@ -53,6 +53,10 @@ pub struct UpdateMe {
     pub language: Option<Language>,
     #[serde(default)]
     pub display_name: Option<String>,
+    #[serde(default)]
+    pub mail_notifications: Option<bool>,
+    #[serde(default)]
+    pub task_reminders: Option<bool>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMe, responses((status = 200, body = Me)))]
@@ -69,6 +73,12 @@ pub async fn update_me(
     }
     if let Some(name) = &body.display_name {
         active.display_name = Set(DisplayName::field(name)?.as_str().to_owned());
+    }
+    if let Some(on) = body.mail_notifications {
+        active.mail_notifications = Set(on);
+    }
+    if let Some(on) = body.task_reminders {
+        active.task_reminders = Set(on);
     }
     active.updated_at = Set(state.now());
     let updated = active.update(&state.db).await?;

@@ -8,7 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::accounts::model::{AccountStatus, DisplayName, Email, Language, Me, ProviderRef, Role};
+use crate::accounts::model::{
+    AccountStatus, DisplayName, Email, Language, Me, Preferences, ProviderRef, Role,
+};
 use crate::entity::{course, enrolment, provider, user};
 use crate::error::{AppError, AppResult};
 use crate::team::profession::Profession;
@@ -34,6 +36,10 @@ pub async fn me<C: ConnectionTrait>(db: &C, account: &user::Model) -> AppResult<
         provider,
         has_password: account.password_hash.is_some(),
         mfa_enabled: account.totp_enabled_at.is_some(),
+        preferences: Preferences {
+            mail_notifications: account.mail_notifications,
+            task_reminders: account.task_reminders,
+        },
     })
 }
 

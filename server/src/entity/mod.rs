@@ -7,6 +7,7 @@ pub mod blob;
 pub mod course;
 pub mod course_transition;
 pub mod enrolment;
+pub mod notification;
 pub mod one_time_token;
 pub mod program;
 pub mod program_version;

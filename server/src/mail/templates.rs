@@ -10,15 +10,15 @@ pub struct Rendered {
 }
 
 /// The words of one mail in one language; `{name}` stands for the recipient's name.
-struct Words {
-    subject: &'static str,
-    greeting: &'static str,
-    lines: &'static [&'static str],
-    button: &'static str,
-    closing: &'static str,
+pub(crate) struct Words {
+    pub subject: &'static str,
+    pub greeting: &'static str,
+    pub lines: &'static [&'static str],
+    pub button: &'static str,
+    pub closing: &'static str,
 }
 
-fn render(w: &Words, name: &str, link: &str) -> Rendered {
+pub(crate) fn render(w: &Words, name: &str, link: &str) -> Rendered {
     let greeting = w.greeting.replace("{name}", name);
     let mut text = format!("{greeting}\n\n");
     for line in w.lines {
