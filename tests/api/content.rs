@@ -435,3 +435,29 @@ async fn the_demo_program_imports_and_a_swedish_reader_hears_the_swedish_recordi
     );
     assert_ne!(fi, sv, "each language has its own recording");
 }
+
+#[tokio::test]
+async fn the_demo_course_fixture_opens_two_modules_to_its_participant() {
+    let app = TestApp::new().await;
+    let demo = app.demo_course("Demo").await;
+    let overview: Value = app
+        .get(&demo.participant, "/api/v1/me/program")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let open = overview["modules"]
+        .as_array()
+        .expect("modules")
+        .iter()
+        .filter(|m| m["open"] == true)
+        .count();
+    assert_eq!(open, 2, "remote week 2: modules 1 and 2 are open");
+    let res = app
+        .get(
+            &demo.guide,
+            &format!("/api/v1/courses/{}/program", demo.course),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}

@@ -26,6 +26,18 @@ pub struct Session {
     pub email: String,
 }
 
+/// A course in remote week 2 (started Monday 16.2.2026; the test clock is Monday 2.3.) using the
+/// demo program (12 modules with texts, exercises, suggested tasks, audio and video), released weekly,
+/// with a full team and one participant signed in.
+pub struct DemoCourse {
+    pub provider: Provider,
+    /// The course's id.
+    pub course: String,
+    /// The registered nurse on the team (the team's service manager).
+    pub guide: Session,
+    pub participant: Session,
+}
+
 pub struct Provider {
     pub id: i32,
     pub name: String,
@@ -277,6 +289,68 @@ impl TestApp {
             }
         }
         nurse.expect("nurse")
+    }
+
+    /// Imports the demo program for `p` (as `etapolku serve --demo` does); returns its version id.
+    pub async fn import_demo_program(&self, p: &Provider) -> String {
+        let done = etapolku_server::content::import::import(
+            &self.server.db,
+            std::sync::Arc::new(
+                etapolku_server::content::blob_store::FsBlobStore::new(
+                    self.server.data_dir.path().join("blobs"),
+                )
+                .expect("blob store"),
+            ),
+            etapolku_server::content::import::ImportRequest {
+                provider_id: p.id,
+                actor_id: None,
+                source: &etapolku_server::demo::program_dir(),
+                source_name: "demo",
+                staging_root: &self.server.data_dir.path().join("staging"),
+                now: Utc::now(),
+            },
+        )
+        .await
+        .expect("the demo program imports");
+        done.version_id.to_string()
+    }
+
+    /// See [`DemoCourse`]; `tag` keeps e-mail addresses apart when one test makes several.
+    pub async fn demo_course(&self, tag: &str) -> DemoCourse {
+        let provider = self.provider(tag).await;
+        let version = self.import_demo_program(&provider).await;
+        let course = self.course(&provider, self.monday_in(-2)).await;
+        let res = self
+            .put(
+                &provider.admin,
+                &format!("/api/v1/courses/{course}/program"),
+                json!({"version_id": version, "release": "weekly"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "assigning the demo program");
+        let guide = self.full_team(&provider, &course).await;
+        let slug = tag.to_lowercase().replace(' ', "");
+        let email = format!("aino@{slug}.example");
+        let pid = self.participant(&provider, &email).await;
+        let res = self
+            .post(
+                &provider.admin,
+                &format!("/api/v1/courses/{course}/participants"),
+                json!({"participant_id": pid, "decision_date": self.today() - Duration::days(60)}),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "enrolling the participant"
+        );
+        let participant = self.sign_in_by_link(&email).await;
+        DemoCourse {
+            provider,
+            course,
+            guide,
+            participant,
+        }
     }
 
     /// A participant account of the provider (active), by id.
