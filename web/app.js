@@ -120,8 +120,11 @@ async function render() {
       h('p', { role: 'alert' }, t('error.unexpected')));
   }
   if (seq !== app.renderSeq) return undefined;
-  // After a page change, focus goes to the page's heading so a screen reader starts there.
-  if (!app.firstRender) {
+  // After a page change, focus goes to the page's heading so a screen reader starts there; a
+  // link to a part of a page (/ohjelma/3#item-cm-7, from a notification) goes to that part.
+  const target = location.hash.length > 1 ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+  if (target) focusElement(target);
+  else if (!app.firstRender) {
     const heading = main.querySelector('h1');
     if (heading) focusElement(heading);
   }
@@ -250,7 +253,7 @@ document.addEventListener('click', (event) => {
     render();
     return;
   }
-  navigate(url.pathname + url.search);
+  navigate(url.pathname + url.search + url.hash);
 });
 
 window.addEventListener('popstate', () => render());

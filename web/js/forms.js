@@ -426,6 +426,17 @@ export function clearDraft(key) {
   }
 }
 
+/**
+ * Registers a draft kept by its own code (exercise answers keep a server draft and a local copy):
+ * save() runs with the others before a page change, on pagehide and when the session ends.
+ * Returns the localStorage key for `key`, fixed now while the user is known; an explicit sign-out
+ * removes it with the user's other drafts.
+ */
+export function trackDraft(form, key, save) {
+  liveDrafts.add({ form, key, save });
+  return draftKey(key);
+}
+
 /** Saves every draft on screen now (before a page change or when the session ends). */
 export function saveAllDrafts() {
   for (const entry of liveDrafts) {

@@ -16,6 +16,7 @@ const admin = () => import('./pages/admin.js');
 const settings = () => import('./pages/settings.js');
 const program = () => import('./pages/program.js');
 const programs = () => import('./pages/programs.js');
+const selfrehab = () => import('./pages/selfrehab.js');
 
 export const routes = [
   route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
@@ -28,6 +29,7 @@ export const routes = [
   route('today', '/tanaan', { roles: ['participant'], nav: 'today', load: async () => (await participant()).todayPage }),
   route('program', '/ohjelma', { roles: ['participant'], nav: 'program', load: async () => (await program()).programPage }),
   route('program-module', '/ohjelma/:n', { roles: ['participant'], nav: 'program', load: async () => (await program()).modulePage }),
+  route('selfrehab', '/omakuntoutus', { roles: ['participant'], nav: 'selfrehab', load: async () => (await selfrehab()).selfRehabPage }),
   route('my-course', '/kurssini', { roles: ['participant'], nav: 'my-course', load: async () => (await participant()).myCoursePage }),
   route('guide-courses', '/ohjaus', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursesPage }),
   route('guide-course', '/ohjaus/kurssi/:id', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursePage }),
@@ -64,6 +66,7 @@ export function navFor(me) {
       return [
         { key: 'today', href: '/tanaan', label: 'nav.today' },
         { key: 'program', href: '/ohjelma', label: 'nav.program' },
+        { key: 'selfrehab', href: '/omakuntoutus', label: 'nav.selfrehab' },
         { key: 'my-course', href: '/kurssini', label: 'nav.my_course' },
         help,
       ];

@@ -1,13 +1,17 @@
 // The participant's pages: "Tämä viikko" (/tanaan) and "Kurssini" (/kurssini).
-// Sentences are short and plain (A13). Parts that come in a later version say so honestly; no
-// made-up content is shown.
+// The home is one call (GET /me/home) plus the course (for the phase sentences), the program
+// overview (for "Jatka siitä mihin jäit") and the notifications. Sentences are short and plain
+// (A13). Parts that come in a later version (contacts, messages) say so honestly.
 
-import { h, add, fill } from '../dom.js';
+import { h, add, fill, focusElement } from '../dom.js';
 import { t, getLang } from '../i18n.js';
-import { get, currentUser, ApiError } from '../api.js';
+import { get, post, currentUser, ApiError } from '../api.js';
 import { loading, errorPanel, notice, phaseLabel, weekLabel, professionLabel, schedulePeriods, rangeText } from '../ui.js';
-import { formatDate, todayInHelsinki, mondayOf, addDays } from '../format.js';
-import { currentModule, moduleLabel, continueLink } from './program.js';
+import { statusBox, showStatus, errorMessage } from '../forms.js';
+import { formatDate, formatDateTime, todayInHelsinki, mondayOf, addDays } from '../format.js';
+import { pick } from '../content.js';
+import { logButtons, minutesText, noticeText, noticeHref, markNoticeRead, itemAnchor } from '../journey.js';
+import { moduleLabel, continueLink } from './program.js';
 
 function start(ctx, title) {
   ctx.setTitle(title);
@@ -90,33 +94,121 @@ async function loadMyProgramOverview() {
   }
 }
 
-/** "Tämän viikon moduuli": the current week's module as a link, and where the participant left off. */
-function moduleSection(course, overview) {
+/** A title that may be a Localized value ([[lang, text], …]) or plain text, as a node. */
+function titleNode(title, fallback = '') {
+  if (typeof title === 'string') return h('span', null, title || fallback);
+  const { text, lang } = pick(title);
+  return h('span', { lang }, text.trim() || fallback);
+}
+
+/** "Tämän viikon moduuli": the module as a link, how much of it is done and what is left. */
+function moduleSection(home, overview) {
   const id = 'module-title';
-  if (!overview) {
-    return h('section', { class: 'section card', 'aria-labelledby': id, id: 'this-week-module' },
-      h('h2', { id }, t('today.module_title')),
-      h('p', null, t('program.none')),
-      h('p', null, t('program.none_next')));
+  const wrap = (...children) => h('section', { class: 'section card', 'aria-labelledby': id, id: 'this-week-module' },
+    h('h2', { id }, t('today.module_title')), ...children);
+  if (!overview) return wrap(h('p', null, t('program.none')), h('p', null, t('program.none_next')));
+  const m = home.module;
+  if (!m) {
+    return wrap(h('p', null, t('today.module_none')), continueLink(overview),
+      h('p', { class: 'link-row' }, h('a', { href: '/ohjelma', id: 'program-link' }, t('today.program_link'))));
   }
-  const current = currentModule(overview, course);
-  return h('section', { class: 'section card', 'aria-labelledby': id, id: 'this-week-module' },
-    h('h2', { id }, t('today.module_title')),
-    current
-      ? h('p', { class: 'link-row' }, h('a', { href: `/ohjelma/${current.number}`, class: 'big-link', id: 'this-week-link' }, moduleLabel(current)))
-      : h('p', null, t('today.module_none')),
-    continueLink(overview, { except: current }),
+  const summary = overview.modules.find((x) => x.number === m.number) || { number: m.number, title: m.title };
+  const unfinished = Array.isArray(m.unfinished) ? m.unfinished : [];
+  return wrap(
+    h('p', { class: 'link-row' }, h('a', { href: `/ohjelma/${m.number}`, class: 'big-link', id: 'this-week-link' }, moduleLabel(summary))),
+    h('p', { id: 'module-done' }, t('today.module_done', { done: m.done, required: m.required })),
+    unfinished.length
+      ? [h('p', null, t('today.unfinished_intro')),
+        h('ul', { class: 'link-list', id: 'unfinished-list' }, unfinished.map((item) => h('li', null,
+          h('a', { href: `/ohjelma/${m.number}#${itemAnchor(item.item_id)}`, class: 'list-link' }, titleNode(item.title, t('today.item_untitled'))))))]
+      : h('p', { class: 'notice notice-success' }, t('today.module_all_done')),
+    continueLink(overview, { except: summary }),
     h('p', { class: 'link-row' }, h('a', { href: '/ohjelma', id: 'program-link' }, t('today.program_link'))));
+}
+
+/** "Tehtävät tänään": today's self-rehabilitation tasks with one-click logging. */
+function tasksSection(home) {
+  const id = 'tasks-title';
+  const tasks = Array.isArray(home.tasks_today) ? home.tasks_today : [];
+  return h('section', { class: 'section card', 'aria-labelledby': id, id: 'tasks-today' },
+    h('h2', { id }, t('today.tasks_today')),
+    tasks.length
+      ? h('ul', { class: 'task-list' }, tasks.map((task) => {
+        const titleId = `today-task-${task.id}`;
+        return h('li', { class: 'task-row', 'data-task': task.id },
+          h('p', { class: 'task-name', id: titleId }, task.title,
+            task.minutes ? h('span', { class: 'task-minutes' }, ` (${minutesText(task.minutes)})`) : null),
+          logButtons(task, { titleId }));
+      }))
+      : h('p', null, t('today.no_tasks')),
+    h('p', { class: 'link-row' }, h('a', { href: '/omakuntoutus', id: 'selfrehab-link' }, t('today.selfrehab_link'))));
+}
+
+/** New notifications, each worded by its kind, with a link and "Merkitse luetuksi". */
+function noticesSection(list) {
+  const id = 'notices-title';
+  const status = statusBox();
+  const items = (list && Array.isArray(list.items) ? list.items : []).filter((n) => !n.read_at);
+  const body = h('div', null);
+  const render = () => {
+    const unread = items.filter((n) => !n.read_at);
+    if (!unread.length) {
+      fill(body, h('p', { id: 'no-notices' }, t('today.no_notices')));
+      return;
+    }
+    const all = h('button', { type: 'button', class: 'button button-secondary', id: 'notices-read-all' }, t('today.notices_read_all'));
+    all.addEventListener('click', async () => {
+      try {
+        await post('/api/v1/me/notifications/read-all');
+        for (const n of items) n.read_at = new Date().toISOString();
+        render();
+        showStatus(status, t('today.notices_all_read'));
+      } catch (err) {
+        showStatus(status, errorMessage(err).title, { kind: 'error' });
+      }
+    });
+    fill(body,
+      h('ul', { class: 'notice-list', id: 'notice-list' }, unread.map((n) => {
+        const textId = `notice-${n.id}`;
+        const read = h('button', { type: 'button', class: 'button button-secondary', 'aria-describedby': textId, 'data-action': 'notice-read' }, t('today.notice_read'));
+        read.addEventListener('click', async () => {
+          if (await markNoticeRead(n.id)) {
+            n.read_at = new Date().toISOString();
+            render();
+            showStatus(status, t('today.notice_marked'));
+            focusElement(document.getElementById(id));
+          }
+        });
+        const link = h('a', { href: noticeHref(n.link), class: 'list-link notice-link' }, t('today.notice_open'));
+        // Opening the notice also marks it read.
+        link.addEventListener('click', () => { markNoticeRead(n.id); });
+        return h('li', { class: 'notice-row', 'data-kind': n.kind },
+          h('p', { id: textId }, noticeText(n), ' ', h('span', { class: 'muted' }, formatDateTime(n.created_at, getLang()))),
+          h('div', { class: 'button-row' }, link, read));
+      })),
+      unread.length > 1 ? h('p', { class: 'actions' }, all) : null);
+  };
+  render();
+  return h('section', { class: 'section card', 'aria-labelledby': id, id: 'notices' },
+    h('h2', { id, tabindex: '-1' }, t('today.notices_title')), status, body);
 }
 
 export async function todayPage(ctx) {
   const slot = start(ctx, t('today.title'));
   const me = currentUser();
   let mine;
+  let home = null;
   let overview = null;
+  let notices = null;
   try {
     mine = await loadMyCourse();
-    if (mine) overview = await loadMyProgramOverview();
+    if (mine) {
+      [home, overview, notices] = await Promise.all([
+        get('/api/v1/me/home'),
+        loadMyProgramOverview(),
+        get('/api/v1/me/notifications').catch(() => null),
+      ]);
+    }
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
     return;
@@ -128,25 +220,30 @@ export async function todayPage(ctx) {
     return;
   }
   const { course } = mine;
-  const [weekStart, weekEnd] = thisWeek(course);
+  const [weekStart, weekEnd] = home.week && home.week.start ? [home.week.start, home.week.end] : thisWeek(course);
   const phase = phaseSentences(course);
+  const remoteWeek = home.remote_week || (course.phase === 'remote' ? course.remote_week : null);
+  const p = home.progress || {};
 
-  fill(slot, 
+  fill(slot,
     greeting,
     h('section', { class: 'section card card-primary', 'aria-labelledby': 'now-title' },
       h('h2', { id: 'now-title' }, t('today.now_title')),
-      course.phase === 'remote' && course.remote_week
-        ? h('p', { class: 'week-badge', id: 'remote-week' }, weekLabel(course.remote_week)) : null,
+      remoteWeek ? h('p', { class: 'week-badge', id: 'remote-week' }, weekLabel(remoteWeek)) : null,
       phase.map((line) => h('p', null, line)),
-      h('p', null, t('today.week_dates', { range: rangeText(weekStart, weekEnd) }))),
-    h('section', { class: 'section card', 'aria-labelledby': 'guide-title' },
-      h('h2', { id: 'guide-title' }, t('participant.personal_guide')),
-      h('p', { class: 'person' }, guideText(mine.personal_guide)),
-      mine.personal_guide ? h('p', null, t('participant.guide_role')) : null),
-    moduleSection(course, overview),
-    laterSection('tasks-title', t('today.tasks_title'), t('today.tasks_text')),
+      h('p', null, t('today.week_dates', { range: rangeText(weekStart, weekEnd) })),
+      overview && p.total_modules
+        ? h('p', { id: 'program-progress', class: 'progress-line' }, t('today.progress_line', { done: p.completed_modules, total: p.total_modules }))
+        : null),
+    moduleSection(home, overview),
+    tasksSection(home),
+    noticesSection(notices),
     laterSection('contact-title', t('today.contact_title'), t('today.contact_text')),
     laterSection('messages-title', t('today.messages_title'), t('today.messages_text')),
+    h('section', { class: 'section card', 'aria-labelledby': 'guide-title' },
+      h('h2', { id: 'guide-title' }, t('participant.personal_guide')),
+      h('p', { class: 'person' }, guideText(home.personal_guide || mine.personal_guide)),
+      home.personal_guide || mine.personal_guide ? h('p', null, t('participant.guide_role')) : null),
     h('p', null, t('today.help_text'), ' ', h('a', { href: '/apua' }, t('today.help_link'))));
 }
 

@@ -2,15 +2,20 @@
 // preview of a module (/ohjaus/kurssi/{id}/ohjelma/{n}, /hallinta/kurssi/{id}/ohjelma/{n}) and the
 // program section of the course pages. Items of every kind are rendered here: text, books,
 // lessons, audio and video with our own large controls (A15), files, links, exercises as forms
-// whose answers are kept as drafts on this device (A9), and suggested self-rehabilitation tasks.
+// whose answers are autosaved as server drafts with a copy on this device (A9), and suggested
+// self-rehabilitation tasks. On the participant's pages every item shows its state ("Tehty" /
+// "Kesken") and how it gets done (js/progress.js).
 
 import { h, add, fill, srOnly, uid } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { get, currentUser, ApiError } from '../api.js';
 import { loading, errorPanel, notice, dataTable, facts, languageName, weekLabel } from '../ui.js';
-import { enableDraft } from '../forms.js';
-import { formatDate, formatTime } from '../format.js';
+import { formatDate, todayInHelsinki } from '../format.js';
 import { pick, pickText, isEmptyLocalized, localizedHtml, htmlBlock, safeHref } from '../content.js';
+import { itemAnchor, barTable } from '../journey.js';
+import {
+  loadProgress, progressStore, progressBlock, trackVisibility, mediaProgress, answerQuestions, answerSync, loadAnswers,
+} from '../progress.js';
 
 // ---- loading ------------------------------------------------------------------------------------
 
@@ -130,8 +135,9 @@ export async function programPage(ctx) {
   const slot = h('div', null, loading());
   add(ctx.main, h('h1', { tabindex: '-1' }, t('program.title')), slot);
   let data;
+  let progress = null;
   try {
-    data = await loadMyProgram();
+    [data, progress] = await Promise.all([loadMyProgram(), loadProgress()]);
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
     return;
@@ -143,6 +149,7 @@ export async function programPage(ctx) {
   }
   const { overview, course } = data;
   const current = currentModule(overview, course);
+  const doneOf = new Map((progress && Array.isArray(progress.modules) ? progress.modules : []).map((m) => [m.number, m]));
   const openCount = overview.modules.filter((m) => m.open).length;
   const title = pick(overview.title);
 
@@ -152,8 +159,8 @@ export async function programPage(ctx) {
       h('h2', { id: 'progress-title' }, t('program.progress_title')),
       course && course.phase === 'remote' && course.remote_week
         ? h('p', { class: 'progress-week' }, t('program.progress_week', { week: weekLabel(course.remote_week).toLowerCase() })) : null,
+      progress ? progressLines(progress) : null,
       h('p', { id: 'progress-open' }, t('program.progress_open', { open: openCount, total: overview.modules.length })),
-      h('p', { class: 'muted' }, t('program.progress_later')),
       current ? h('p', { class: 'link-row' }, h('a', { href: `/ohjelma/${current.number}`, id: 'current-module-link', class: 'big-link' }, moduleLabel(current))) : null,
       continueLink(overview, { except: current })),
     h('section', { class: 'section', 'aria-labelledby': 'weeks-title' },
@@ -165,8 +172,45 @@ export async function programPage(ctx) {
           h('p', { class: 'module-name' },
             m.open ? h('a', { href: `/ohjelma/${m.number}`, class: 'module-link' }, moduleLabel(m)) : h('span', null, moduleLabel(m)),
             isCurrent ? [' ', h('span', { class: 'tag' }, t('program.this_week'))] : null),
-          h('p', { class: 'module-status' }, `${opensText(m)}. ${itemCountText(m.items)}.`));
-      }))));
+          h('p', { class: 'module-status' }, `${opensText(m)}. ${itemCountText(m.items)}.`,
+            m.open && doneOf.has(m.number) ? [' ', h('span', { class: 'module-done' }, moduleDoneText(doneOf.get(m.number)))] : null));
+      }))),
+    progress ? activityChart(progress) : null);
+}
+
+/** "Valmis." or "Tehty 2/5." for one module of the progress summary. */
+function moduleDoneText(m) {
+  return m.complete ? t('progress.module_complete') : t('progress.module_done', { done: m.done, required: m.required });
+}
+
+/** Progress as text first (A17): modules, items and this week's active days. */
+function progressLines(p) {
+  return [
+    h('p', { id: 'progress-modules', class: 'progress-line' }, t('progress.program_line', { done: p.completed_modules, total: p.total_modules })),
+    h('p', { id: 'progress-items' }, t('progress.items_line', { done: p.completed_items, total: p.total_items })),
+    h('p', { id: 'progress-active' }, p.active_days_this_week === 1 ? t('progress.active_one') : t('progress.active_days', { n: p.active_days_this_week || 0 })),
+  ];
+}
+
+/** Active days per week so far, as a table that also draws the bars (A17). */
+function activityChart(p) {
+  const today = todayInHelsinki();
+  const weeks = (Array.isArray(p.weeks) ? p.weeks : []).filter((w) => !w.start || w.start <= today);
+  if (!weeks.length) return null;
+  return h('section', { class: 'section', 'aria-labelledby': 'activity-title', id: 'activity' },
+    h('h2', { id: 'activity-title' }, t('progress.chart_title')),
+    h('p', null, t('progress.chart_intro')),
+    barTable({
+      caption: t('progress.chart_caption'),
+      head: t('progress.chart_week'),
+      valueHead: t('progress.chart_days'),
+      rows: weeks.map((w) => ({
+        label: weekLabel(w.week),
+        value: w.active_days,
+        max: 7,
+        text: `${w.active_days === 1 ? t('progress.days_one') : t('progress.days', { n: w.active_days })}${w.visible_minutes ? `, ${t('progress.minutes', { n: w.visible_minutes })}` : ''}`,
+      })),
+    }));
 }
 
 // ---- participant: one module -------------------------------------------------------------------
@@ -216,7 +260,26 @@ export async function modulePage(ctx) {
     return;
   }
   rememberModule(n);
-  fill(slot, moduleBody(module, { staff: false }), pager(data.overview, n, (k) => `/ohjelma/${k}`));
+  let summaryData = null;
+  const records = new Map();
+  try {
+    const answerItems = (module.items || []).filter((item) => answerQuestions(item).length);
+    const [progress, ...answers] = await Promise.all([loadProgress(), ...answerItems.map((item) => loadAnswers(item.id))]);
+    summaryData = progress;
+    answerItems.forEach((item, i) => records.set(item.id, answers[i]));
+  } catch (err) {
+    if (ctx.alive()) fill(slot, errorPanel(err));
+    return;
+  }
+  if (!ctx.alive()) return;
+  const store = progressStore(summaryData);
+  const body = moduleBody(module, { staff: false, store, records });
+  const moduleProgress = summaryData && Array.isArray(summaryData.modules) ? summaryData.modules.find((m) => m.number === n) : null;
+  fill(slot,
+    moduleProgress ? h('p', { class: 'lead module-progress', id: 'module-progress' },
+      t('progress.module_line', { done: moduleProgress.done, required: moduleProgress.required })) : null,
+    body, pager(data.overview, n, (k) => `/ohjelma/${k}`));
+  trackVisibility(body, store);
 }
 
 // ---- staff: preview of one module ----------------------------------------------------------------
@@ -262,9 +325,9 @@ export async function staffModulePage(ctx) {
 
 // ---- a module's content ----------------------------------------------------------------------------
 
-function moduleBody(module, { staff }) {
+function moduleBody(module, { staff, store = null, records = null }) {
   const items = Array.isArray(module.items) ? module.items : [];
-  const ids = items.map((item, i) => `item-${i + 1}`);
+  const ids = items.map((item, i) => (item.id ? itemAnchor(item.id) : `item-${i + 1}`));
   const toc = items.length > 1
     ? h('nav', { class: 'toc', 'aria-labelledby': 'toc-title' },
       h('h2', { id: 'toc-title' }, t('program.toc_title')),
@@ -274,7 +337,8 @@ function moduleBody(module, { staff }) {
   return h('div', { class: 'module' },
     isEmptyLocalized(module.summary) ? null : localizedHtml(module.summary, { headingLevel: 2, className: 'module-summary lead-content' }),
     toc,
-    items.length ? items.map((item, i) => renderItem(item, { id: ids[i], staff })) : h('p', null, t('program.module_empty')));
+    items.length ? items.map((item, i) => renderItem(item, { id: ids[i], staff, store, record: records ? records.get(item.id) : null }))
+      : h('p', null, t('program.module_empty')));
 }
 
 function pager(overview, n, href) {
@@ -314,14 +378,16 @@ function titleNode(item) {
   return text.trim() ? h('span', { lang }, text.trim()) : kindLabel(item.kind);
 }
 
-function renderItem(item, { id, staff }) {
+function renderItem(item, { id, staff, store, record }) {
   const headingId = `${id}-title`;
   const box = h('section', { class: `item item-${item.kind}${item.kind === 'task' ? ' card card-task' : ''}`, id, 'data-kind': item.kind, 'data-item': item.id },
     h('h2', { id: headingId, class: 'item-title' }, titleNode(item)),
     h('p', { class: 'item-kind' }, kindLabel(item.kind),
       staff && item.hidden ? [' ', h('span', { class: 'tag' }, t('program.hidden'))] : null));
+  if (!staff && store) add(box, progressBlock(item, store, { id, headingId }));
   const intro = isEmptyLocalized(item.intro) ? null : localizedHtml(item.intro, { className: 'item-intro' });
-  const body = KIND_RENDERERS[item.kind] ? KIND_RENDERERS[item.kind](item, { staff, id, intro }) : [intro, h('p', null, t('program.kind_unknown'))];
+  const opts = { staff, id, intro, store, record };
+  const body = KIND_RENDERERS[item.kind] ? KIND_RENDERERS[item.kind](item, opts) : [intro, h('p', null, t('program.kind_unknown'))];
   add(box, body);
   return box;
 }
@@ -330,23 +396,23 @@ const KIND_RENDERERS = {
   page: (item, { intro }) => [intro, localizedHtml(item.html)],
   book: (item, { staff, intro }) => [intro, bookChapters(item, staff)],
   lesson: (item, { staff, intro, id }) => [intro, lessonPages(item, { staff, id })],
-  video: (item, { intro, id }) => [intro, mediaPlayer(item, 'video', id)],
-  audio: (item, { intro, id }) => [intro, mediaPlayer(item, 'audio', id)],
+  video: (item, { intro, id, store }) => [intro, mediaPlayer(item, 'video', id, store)],
+  audio: (item, { intro, id, store }) => [intro, mediaPlayer(item, 'audio', id, store)],
   file: (item, { intro }) => [intro, h('p', { class: 'link-row' }, fileLink(item.blob, item.filename || t('program.file')))],
   folder: (item, { intro }) => [intro, folderList(item)],
   link: (item, { intro }) => [intro, externalLink(item.url)],
-  exercise: (item, { staff, intro, id }) => [intro,
+  exercise: (item, { staff, intro, id, store, record }) => [intro,
     isEmptyLocalized(item.instructions) ? null : localizedHtml(item.instructions, { className: 'instructions' }),
-    staff ? staffQuestions(item.questions || []) : exerciseForm(item, id, item.questions || [])],
+    staff ? staffQuestions(item.questions || []) : exerciseForm(item, id, item.questions || [], { store, record })],
   discussion: (item, { intro }) => [intro, h('p', { class: 'later-note' }, t('program.discussion_later'))],
   embedded_package: (item, { intro }) => [intro,
     h('p', { class: 'link-row' }, fileLink(item.blob, `${slugName(pickText(item.title) || 'paketti')}.${item.format === 'h5p' ? 'h5p' : 'zip'}`,
       t('program.package_download', { format: packageFormat(item.format) }))),
     h('p', { class: 'later-note' }, t('program.package_later'))],
-  task: (item, { intro }) => [intro,
+  task: (item, { intro, staff }) => [intro,
     isEmptyLocalized(item.instructions) ? null : localizedHtml(item.instructions, { className: 'instructions' }),
     taskSuggestion(item),
-    h('p', { class: 'later-note' }, t('program.task_later'))],
+    staff ? null : h('p', { class: 'link-row' }, h('a', { href: `/omakuntoutus?ehdotus=${encodeURIComponent(item.id)}`, class: 'big-link add-task-link' }, t('program.task_add')))],
 };
 
 function packageFormat(format) {
@@ -407,12 +473,14 @@ function lessonPages(item, { staff, id }) {
     const heading = title.text.trim() ? h('h3', { lang: title.lang }, title.text.trim()) : null;
     if (type(p) === 'question' && p.question) {
       return h('div', { class: 'lesson-page lesson-question' }, heading,
-        staff ? staffQuestions([p.question]) : questionField(p.question, `${id}-p${i + 1}`, `p${i + 1}`));
+        staff ? staffQuestions([p.question]) : questionField(p.question, `${id}-p${i + 1}`, answerName(p.question, `p${i + 1}`)));
     }
     return h('div', { class: 'lesson-page' }, heading, localizedHtml(p.html, { headingLevel: 4 }));
   });
   if (staff || !pages.some((p) => type(p) === 'question')) return h('div', { class: 'lesson' }, content);
-  return answersForm(item, id, content);
+  // A lesson's question pages are for thinking on one's own: the lesson is done by marking it,
+  // and these answers are not saved (only exercises send answers to the guides).
+  return h('div', { class: 'lesson' }, h('p', { class: 'notice notice-info' }, t('answers.lesson_note')), content);
 }
 
 // ---- exercises ------------------------------------------------------------------------------------
@@ -449,6 +517,18 @@ function inlineText(localized) {
   return span;
 }
 
+const TRUE_WORDS = ['Totta', 'Sant', 'True'];
+const FALSE_WORDS = ['Ei totta', 'Inte sant', 'False'];
+
+/** The text of an HTML fragment, without markup (parsed, never inserted). */
+function plainText(html) {
+  return new DOMParser().parseFromString(String(html || ''), 'text/html').body.textContent.replace(/\s+/g, ' ').trim();
+}
+
+function plainVariants(localized) {
+  return (Array.isArray(localized) ? localized : []).map((v) => plainText(v && v[1])).filter(Boolean);
+}
+
 /** One question as form fields with visible labels (A8). name is unique within the form. */
 function questionField(q, baseId, name) {
   const kind = questionKind(q);
@@ -459,9 +539,12 @@ function questionField(q, baseId, name) {
   }
   if (type === 'multichoice' || type === 'truefalse') {
     const single = type === 'truefalse' || kind.single !== false;
+    // A chosen option is saved as its words, so the guide reads the answer as it was seen;
+    // `alt` lists the same option's words in the other languages (and older saved forms).
     const options = type === 'truefalse'
-      ? [{ value: 'true', label: t('program.true') }, { value: 'false', label: t('program.false') }]
-      : (kind.choices || []).map((c, i) => ({ value: String(i), label: inlineText(c.text) }));
+      ? [{ value: t('program.true'), alt: ['true', ...TRUE_WORDS], label: t('program.true') },
+        { value: t('program.false'), alt: ['false', ...FALSE_WORDS], label: t('program.false') }]
+      : (kind.choices || []).map((c, i) => ({ value: plainText(pick(c.text).text) || String(i), alt: [String(i), ...plainVariants(c.text)], label: inlineText(c.text) }));
     const hintId = `${id}-hint`;
     return h('fieldset', { class: 'field fieldset question', 'data-field': name, id, 'aria-describedby': single ? null : hintId },
       h('legend', { class: 'field-label' }, questionText(q, t('program.choose_answer'))),
@@ -469,8 +552,8 @@ function questionField(q, baseId, name) {
       options.map((o, i) => {
         const inputId = `${id}-${i}`;
         const input = single
-          ? h('input', { type: 'radio', id: inputId, name, value: o.value })
-          : h('input', { type: 'checkbox', id: inputId, name: `${name}.${o.value}` });
+          ? h('input', { type: 'radio', id: inputId, name, value: o.value, 'data-alt': JSON.stringify(o.alt) })
+          : h('input', { type: 'checkbox', id: inputId, name, value: o.value, 'data-alt': JSON.stringify(o.alt) });
         return h('div', { class: 'choice-row' }, h('label', { class: 'choice', for: inputId }, input, h('span', null, o.label)));
       }));
   }
@@ -486,29 +569,44 @@ function questionField(q, baseId, name) {
     h('input', { id, name, type: 'text', class: 'input', autocomplete: 'off', inputmode: numeric ? 'decimal' : null, 'aria-describedby': hintId }));
 }
 
-/** A form around answer fields; answers are drafts on this device (A9), nothing is sent yet. */
-function answersForm(item, id, content) {
-  const saved = h('p', { class: 'hint draft-saved', id: `${id}-saved` });
-  const form = h('form', { class: 'form exercise-form', 'data-form': `exercise-${item.id}`, novalidate: true },
-    content,
-    h('div', { class: 'notice notice-info answers-note' },
-      h('p', null, t('program.answers_kept')),
-      h('p', null, t('program.answers_later'))),
-    saved);
-  form.addEventListener('submit', (event) => event.preventDefault());
-  const restored = enableDraft(form, `answers.${item.id}`, {
-    choices: true,
-    onSave: (at) => {
-      saved.textContent = t('program.answers_saved', { time: formatTime(new Date(at), getLang()) });
-    },
-  });
-  if (restored) saved.textContent = t('program.answers_restored');
-  return form;
+/** The form field name of a question: its id (unique within the item). */
+function answerName(q, fallback) {
+  return q && q.id ? `answer-${q.id}` : fallback;
 }
 
-function exerciseForm(item, id, questions) {
+/** How a question's answer is read from the form: typed text, one choice or several. */
+function answerField(q, name) {
+  const kind = questionKind(q);
+  const type = kind.type === 'truefalse' || (kind.type === 'multichoice' && kind.single !== false) ? 'single'
+    : kind.type === 'multichoice' ? 'multi' : 'text';
+  return { id: q.id || name, name, type };
+}
+
+/**
+ * A form around answer fields. Answers are saved as a draft on the server and copied to this
+ * device while typing (A9); "Lähetä vastaukset" sends them to the guides; their comments follow.
+ */
+function answersForm(item, id, content, questions, { store, record }) {
+  const saved = h('p', { class: 'hint draft-saved', id: `${id}-saved`, role: 'status' });
+  const submittedBox = h('div', { class: 'submitted-box', tabindex: '-1' });
+  const commentsBox = h('div', { class: 'comments', id: `${id}-comments` });
+  const submit = h('button', { type: 'submit', class: 'button button-primary button-large', 'data-action': 'send-answers' }, t('answers.send'));
+  const form = h('form', { class: 'form exercise-form', 'data-form': `exercise-${item.id}`, novalidate: true },
+    content,
+    h('div', { class: 'notice notice-info answers-note' }, h('p', null, t('answers.note_autosave')), h('p', null, t('answers.note_send'))),
+    saved,
+    h('p', { class: 'actions' }, submit));
+  const fields = questions.filter(({ q }) => questionKind(q).type !== 'description')
+    .map(({ q, fallback }) => answerField(q, answerName(q, fallback)));
+  if (store) answerSync(item, form, fields, record || null, store, { savedLine: saved, submittedBox, commentsBox, submitButton: submit });
+  else form.addEventListener('submit', (event) => event.preventDefault());
+  return h('div', { class: 'answers' }, submittedBox, form, commentsBox);
+}
+
+function exerciseForm(item, id, questions, { store, record } = {}) {
   if (!questions.length) return h('p', null, t('program.no_questions'));
-  return answersForm(item, id, questions.map((q, i) => questionField(q, `${id}-q${i + 1}`, `q${i + 1}`)));
+  return answersForm(item, id, questions.map((q, i) => questionField(q, `${id}-q${i + 1}`, answerName(q, `q${i + 1}`))),
+    questions.map((q, i) => ({ q, fallback: `q${i + 1}` })), { store, record });
 }
 
 /** Staff see each question with its right answers marked in words (never colour alone). */
@@ -582,7 +680,7 @@ function clock(seconds) {
  * +15 s, each a real <button> of at least 44 px that works with the keyboard. Nothing plays by
  * itself (A14). Videos get a captions track per language, the UI language's on by default.
  */
-function mediaPlayer(item, kind, id) {
+function mediaPlayer(item, kind, id, store = null) {
   const ui = getLang();
   const variants = Array.isArray(item.variants) ? item.variants : [];
   const own = variants.find(([l]) => primaryLang(l) === primaryLang(ui));
@@ -640,7 +738,8 @@ function mediaPlayer(item, kind, id) {
   });
 
   const titleText = pickText(item.title) || t(`program.kind.${kind}`);
-  const controls = h('div', { class: 'player-controls', role: 'group', 'aria-label': t('player.controls', { title: titleText }) }, play, back, forward);
+  const resume = store ? mediaProgress(item, media, store) : null;
+  const controls = h('div', { class: 'player-controls', role: 'group', 'aria-label': t('player.controls', { title: titleText }) }, resume, play, back, forward);
   const parts = [media, controls, time, problem];
   if (kind === 'video') {
     parts.push(h('p', { class: 'player-note' }, captions.length

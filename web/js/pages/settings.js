@@ -5,7 +5,7 @@ import { h, add, fill, focusElement } from '../dom.js';
 import { t, getLang, useLanguage, rememberLanguage } from '../i18n.js';
 import { get, post, patch, put, currentUser, setCurrentUser, ApiError } from '../api.js';
 import {
-  radioGroup, passwordField, totpField, submitButton, onSubmit, statusBox, showStatus, checkNewPassword,
+  radioGroup, passwordField, totpField, checkboxField, submitButton, onSubmit, statusBox, showStatus, checkNewPassword,
   checkTotp, totpDigits, showErrors,
 } from '../forms.js';
 import { facts, roleLabel, professionLabel } from '../ui.js';
@@ -66,6 +66,29 @@ export async function settingsPage(ctx) {
   const flash = statusBox();
   if (ctx.flash) showStatus(flash, ctx.flash.text, { kind: ctx.flash.kind || 'success' });
 
+  // Mail: whether to be told by mail that there is something new, and the morning reminder of
+  // the day's self-rehabilitation tasks (participants only). The mails never carry the content.
+  const prefs = me.preferences || {};
+  const mailStatus = statusBox();
+  const notify = checkboxField({ name: 'mail_notifications', label: t('settings.mail_notifications'), hint: t('settings.mail_notifications_hint'), checked: prefs.mail_notifications !== false });
+  const remind = me.role === 'participant'
+    ? checkboxField({ name: 'task_reminders', label: t('settings.task_reminders'), hint: t('settings.task_reminders_hint'), checked: prefs.task_reminders !== false })
+    : null;
+  const mailForm = h('form', { class: 'form', 'data-form': 'mail-preferences' },
+    h('fieldset', { class: 'fieldset' }, h('legend', { class: 'field-label' }, t('settings.mail_legend')),
+      notify.wrap, remind ? remind.wrap : null),
+    h('p', { class: 'actions' }, submitButton(t('settings.mail_save'))));
+  onSubmit(mailForm, {
+    submit: async (v) => {
+      const body = { mail_notifications: Boolean(v.mail_notifications) };
+      if (remind) body.task_reminders = Boolean(v.task_reminders);
+      const updated = await patch('/api/v1/me', body);
+      if (updated && updated.id) setCurrentUser(updated);
+      showStatus(mailStatus, t('settings.mail_saved'));
+      focusElement(mailStatus);
+    },
+  });
+
   add(ctx.main, 
     flash,
     h('section', { class: 'section card', 'aria-labelledby': 'settings-language' },
@@ -75,6 +98,10 @@ export async function settingsPage(ctx) {
       h('h2', { id: 'settings-password' }, hasPassword ? t('settings.password_title_change') : t('settings.password_title_set')),
       h('p', null, hasPassword ? t('settings.password_intro_change') : t('settings.password_intro_set')),
       pwStatus, pwForm),
+    h('section', { class: 'section card', 'aria-labelledby': 'settings-mail', id: 'mail' },
+      h('h2', { id: 'settings-mail' }, t('settings.mail_title')),
+      h('p', null, t('settings.mail_intro')),
+      mailForm, mailStatus),
     me.role !== 'participant' ? mfaSection(ctx) : null,
     h('section', { class: 'section', 'aria-labelledby': 'settings-me' },
       h('h2', { id: 'settings-me' }, t('settings.me_title')),
