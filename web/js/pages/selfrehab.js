@@ -337,10 +337,11 @@ export async function selfRehabPage(ctx) {
     const weeks = selectField({ name: 'weeks', label: t('selfrehab.weeks_label'), value: '4',
       options: Array.from({ length: 12 }, (_, i) => i + 1).map((n) => ({ value: String(n), label: n === 1 ? t('selfrehab.weeks_one') : t('selfrehab.weeks', { n }) })) });
     const minutes = textField({ name: 'minutes', label: t('selfrehab.minutes_label'), hint: t('selfrehab.minutes_hint'), optional: true, inputmode: 'numeric', maxlength: 4 });
+    // Only the fields of the chosen way are on the page (hidden fields would still be read).
+    const modeSlot = h('div', { class: 'mode-slot' });
     const showMode = () => {
       const byDays = mode.inputs.find((i) => i.checked)?.value !== 'times';
-      daysSet.hidden = !byDays;
-      times.wrap.hidden = byDays;
+      fill(modeSlot, byDays ? daysSet : times.wrap);
     };
     for (const i of mode.inputs) i.addEventListener('change', showMode);
     const applySuggestion = (itemId) => {
@@ -360,7 +361,7 @@ export async function selfRehabPage(ctx) {
     if (choice) choice.input.addEventListener('change', () => applySuggestion(choice.input.value));
 
     const form = h('form', { class: 'form', 'data-form': 'task-add' },
-      choice ? choice.wrap : null, title.wrap, details.wrap, mode.wrap, daysSet, times.wrap, weeks.wrap, minutes.wrap,
+      choice ? choice.wrap : null, title.wrap, details.wrap, mode.wrap, modeSlot, weeks.wrap, minutes.wrap,
       h('p', { class: 'actions' }, submitButton(t('selfrehab.add_submit'))));
     onSubmit(form, {
       validate: (v) => {
