@@ -444,7 +444,7 @@ export async function selfRehabPage(ctx) {
   function goalForm(g) {
     const editing = Boolean(g);
     const title = textField({ name: 'title', label: t('goals.title_label'), hint: t('goals.title_hint'), value: g ? g.title : '', maxlength: 300 });
-    const levelFields = [...LEVELS].reverse().map((l) => textField({
+    const levelFields = LEVELS.map((l) => textField({
       name: `levels.${l}`,
       label: t('goals.level_label', { level: levelNumber(l), meaning: levelMeaning(l) }),
       hint: l === '0' ? t('goals.level_0_hint') : null,
