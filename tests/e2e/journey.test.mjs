@@ -20,7 +20,7 @@ let browser;
 let participant; // {context, page}
 let guide;
 const problems = []; // CSP violations and script errors
-const ids = { participant: null, course: null, module: null, exerciseItem: null, ownTask: null, guideTask: null, goal: null };
+const ids = { participant: null, course: null, module: 5, exerciseItem: null, ownTask: null, guideTask: null, goal: null };
 
 async function newContext() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
