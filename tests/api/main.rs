@@ -11,6 +11,8 @@ mod content;
 mod courses;
 mod enrolment;
 mod feedback;
+mod goals;
 mod health;
+mod measures;
 mod mfa;
 mod team;
