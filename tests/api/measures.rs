@@ -66,12 +66,13 @@ async fn the_three_months_are_counted_per_instrument_and_the_clock_can_catch_up(
     let res = app.post(&c.guide, &path(&c), whoqol("start", "2025-10-01")).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     app.advance(Duration::days(95)); // 5.6.2026
+    let guide = app.login(&c.guide.email).await; // the old session has expired
 
     // Act
-    let exactly = app.post(&c.guide, &path(&c), bdi("end", "2026-06-02", 12)).await;
-    let after = app.post(&c.guide, &path(&c), bdi("end", "2026-06-03", 12)).await;
+    let exactly = app.post(&guide, &path(&c), bdi("end", "2026-06-02", 12)).await;
+    let after = app.post(&guide, &path(&c), bdi("end", "2026-06-03", 12)).await;
     // WHOQOL's own start was long ago: its end can be any day after 1.1.2026.
-    let whoqol_end = app.post(&c.guide, &path(&c), whoqol("end", "2026-03-02")).await;
+    let whoqol_end = app.post(&guide, &path(&c), whoqol("end", "2026-03-02")).await;
 
     // Assert
     let problem = assert_problem(exactly, StatusCode::CONFLICT, "measure_too_soon").await;
