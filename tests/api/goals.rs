@@ -42,7 +42,11 @@ async fn rate(app: &TestApp, d: &DemoCourse, goal: &Value, which: &str, level: i
     let res = app
         .put(
             &d.guide,
-            &format!("{}/{}/{which}", staff_goals(d), goal["id"].as_str().expect("id")),
+            &format!(
+                "{}/{}/{which}",
+                staff_goals(d),
+                goal["id"].as_str().expect("id")
+            ),
             json!({"level": level}),
         )
         .await;
@@ -72,7 +76,11 @@ async fn a_participant_sets_three_goals_and_a_fourth_is_refused() {
     assert_eq!(made[0]["weight"], 1);
     assert_eq!(made[0]["levels"]["-1"], "Käyn ulkona kerran viikossa");
     assert_eq!(made[0]["baseline"], Value::Null);
-    let mine = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let mine = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(mine["goals"].as_array().expect("goals").len(), 3);
     assert_eq!(mine["t_baseline"], Value::Null);
     assert_eq!(mine["t_end"], Value::Null);
@@ -91,12 +99,18 @@ async fn goals_sent_at_once_still_stop_at_three() {
     // Assert
     let statuses: Vec<_> = [a, b, c, e, f].iter().map(|r| r.status()).collect();
     assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::CREATED).count(),
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
         3,
         "{statuses:?}"
     );
     assert_eq!(
-        statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(),
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CONFLICT)
+            .count(),
         2,
         "{statuses:?}"
     );
@@ -177,7 +191,10 @@ async fn edits_keep_who_changed_what_and_what_it_was_before() {
     assert_eq!(actions, ["update", "update", "create"]);
     assert_eq!(history[0]["actor"]["display_name"], "nurse");
     assert_eq!(history[0]["previous"]["weight"], 1);
-    assert_eq!(history[0]["previous"]["levels"]["2"], "Käyn ulkona joka päivä");
+    assert_eq!(
+        history[0]["previous"]["levels"]["2"],
+        "Käyn ulkona joka päivä"
+    );
     assert_eq!(history[1]["actor"]["display_name"], "aino");
     assert_eq!(history[1]["previous"]["title"], "Liikun");
     assert_eq!(history[2]["previous"], Value::Null);
@@ -215,7 +232,11 @@ async fn a_rated_baseline_freezes_the_goal() {
     assert_problem(by_participant, StatusCode::CONFLICT, "goal_rated").await;
     assert_problem(by_guide, StatusCode::CONFLICT, "goal_rated").await;
     assert_problem(deleted, StatusCode::CONFLICT, "goal_rated").await;
-    let mine = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let mine = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     let g = &mine["goals"][0];
     assert_eq!(g["title"], "Liikun");
     assert_eq!(g["weight"], 1);
@@ -252,7 +273,11 @@ async fn t_scores_follow_the_ratings_of_all_goals() {
     let early = app
         .put(
             &d.guide,
-            &format!("{}/{}/attainment", staff_goals(&d), goals[0]["id"].as_str().expect("id")),
+            &format!(
+                "{}/{}/attainment",
+                staff_goals(&d),
+                goals[0]["id"].as_str().expect("id")
+            ),
             json!({"level": 1}),
         )
         .await;
@@ -261,13 +286,25 @@ async fn t_scores_follow_the_ratings_of_all_goals() {
     // Act: baselines −1 on two goals, then the third.
     rate(&app, &d, &goals[0], "baseline", -1).await;
     rate(&app, &d, &goals[1], "baseline", -1).await;
-    let partly = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let partly = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     rate(&app, &d, &goals[2], "baseline", -1).await;
-    let start = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let start = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     for g in &goals {
         rate(&app, &d, g, "attainment", 1).await;
     }
-    let end = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let end = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
 
     // Assert: 50 ± 10·3/√(0.7·3 + 0.3·9) = 50 ± 13.69.
     assert_eq!(partly["t_baseline"], Value::Null);
@@ -281,7 +318,11 @@ async fn t_scores_follow_the_ratings_of_all_goals() {
     let late = app
         .put(
             &d.guide,
-            &format!("{}/{}/baseline", staff_goals(&d), goals[0]["id"].as_str().expect("id")),
+            &format!(
+                "{}/{}/baseline",
+                staff_goals(&d),
+                goals[0]["id"].as_str().expect("id")
+            ),
             json!({"level": -2}),
         )
         .await;
@@ -307,7 +348,11 @@ async fn weights_count_in_the_t_score() {
     }
 
     // Assert: Σwx = −2, Σw² = 14, (Σw)² = 36: 50 − 20/√(9.8 + 10.8) = 45.59; all at −2: 50 − 120/√20.6 = 23.56.
-    let mine = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let mine = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(mine["t_end"], 45.6);
     assert_eq!(mine["t_baseline"], 23.6);
 }
@@ -386,7 +431,11 @@ async fn bad_goals_are_refused_with_the_field_named_and_nothing_stored() {
         )
         .await;
     assert_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
-    let mine = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let mine = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(mine["goals"][0]["baseline"], Value::Null);
     assert_eq!(mine["goals"][0]["weight"], 1);
     assert_eq!(app.count("goal_history").await, 1);
@@ -405,7 +454,11 @@ async fn nobody_else_sees_or_changes_a_participants_goals() {
     let neighbour = app.sign_in_by_link("p0.toinen@alpha.example").await;
     let other_course = app.course(&d.provider, app.monday_in(-2)).await;
     let other_guide = app
-        .staff(&d.provider, "other@alpha.example", Profession::Physiotherapist)
+        .staff(
+            &d.provider,
+            "other@alpha.example",
+            Profession::Physiotherapist,
+        )
         .await;
     let res = app
         .post(
@@ -422,10 +475,22 @@ async fn nobody_else_sees_or_changes_a_participants_goals() {
     let calls: Vec<(Method, String, Option<Value>)> = vec![
         (Method::GET, base.clone(), None),
         (Method::POST, base.clone(), Some(goal("Vieras"))),
-        (Method::PATCH, format!("{base}/{id}"), Some(json!({"title": "Vieras"}))),
+        (
+            Method::PATCH,
+            format!("{base}/{id}"),
+            Some(json!({"title": "Vieras"})),
+        ),
         (Method::DELETE, format!("{base}/{id}"), None),
-        (Method::PUT, format!("{base}/{id}/baseline"), Some(json!({"level": 0}))),
-        (Method::PUT, format!("{base}/{id}/attainment"), Some(json!({"level": 0}))),
+        (
+            Method::PUT,
+            format!("{base}/{id}/baseline"),
+            Some(json!({"level": 0})),
+        ),
+        (
+            Method::PUT,
+            format!("{base}/{id}/attainment"),
+            Some(json!({"level": 0})),
+        ),
         (Method::GET, format!("{base}/{id}/history"), None),
     ];
 
@@ -433,14 +498,22 @@ async fn nobody_else_sees_or_changes_a_participants_goals() {
     for who in [&other_guide, &beta.guide, &beta.provider.admin] {
         for (method, path, body) in &calls {
             let res = app.request(method.clone(), who, path, body.clone()).await;
-            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{} {method} {path}", who.email);
+            assert_eq!(
+                res.status(),
+                StatusCode::NOT_FOUND,
+                "{} {method} {path}",
+                who.email
+            );
         }
     }
     // The other course's guide naming their own course still cannot reach Alpha's participant.
     let res = app
         .get(
             &other_guide,
-            &format!("/api/v1/courses/{other_course}/participants/{}/goals", d.participant.id),
+            &format!(
+                "/api/v1/courses/{other_course}/participants/{}/goals",
+                d.participant.id
+            ),
         )
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
@@ -458,20 +531,34 @@ async fn nobody_else_sees_or_changes_a_participants_goals() {
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     // Participants: another's goal is not found, staff endpoints are not theirs.
     for (method, path, body) in [
-        (Method::PATCH, format!("/api/v1/me/goals/{id}"), Some(json!({"title": "Vieras"}))),
+        (
+            Method::PATCH,
+            format!("/api/v1/me/goals/{id}"),
+            Some(json!({"title": "Vieras"})),
+        ),
         (Method::DELETE, format!("/api/v1/me/goals/{id}"), None),
         (Method::GET, format!("/api/v1/me/goals/{id}/history"), None),
     ] {
         let res = app.request(method, &neighbour, &path, body).await;
         assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     }
-    let theirs = json_of(app.get(&neighbour, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let theirs = json_of(
+        app.get(&neighbour, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(theirs["goals"], json!([]));
     for (method, path, body) in &calls {
-        let res = app.request(method.clone(), &neighbour, path, body.clone()).await;
+        let res = app
+            .request(method.clone(), &neighbour, path, body.clone())
+            .await;
         assert_problem(res, StatusCode::FORBIDDEN, "wrong_role").await;
     }
-    let mine = json_of(app.get(&d.participant, "/api/v1/me/goals").await, StatusCode::OK).await;
+    let mine = json_of(
+        app.get(&d.participant, "/api/v1/me/goals").await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(mine["goals"][0]["title"], "Liikun");
     assert_eq!(mine["goals"][0]["baseline"], Value::Null);
     assert_eq!(app.count("goals").await, 1);
@@ -493,7 +580,11 @@ async fn every_staff_read_of_goals_is_in_the_usage_log() {
     let res = app
         .get(
             &d.guide,
-            &format!("{}/{}/history", staff_goals(&d), g["id"].as_str().expect("id")),
+            &format!(
+                "{}/{}/history",
+                staff_goals(&d),
+                g["id"].as_str().expect("id")
+            ),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

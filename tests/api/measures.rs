@@ -34,13 +34,21 @@ async fn the_end_measurement_waits_until_more_than_three_months_have_passed() {
     let app = TestApp::new().await;
     assert_eq!(app.today(), d("2026-03-02"));
     let c = app.demo_course("Alpha").await;
-    let res = app.post(&c.guide, &path(&c), whoqol("start", "2025-11-30")).await;
+    let res = app
+        .post(&c.guide, &path(&c), whoqol("start", "2025-11-30"))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
 
     // Act
-    let exactly = app.post(&c.guide, &path(&c), whoqol("end", "2026-02-28")).await;
-    let early = app.post(&c.guide, &path(&c), whoqol("end", "2026-01-15")).await;
-    let next_day = app.post(&c.guide, &path(&c), whoqol("end", "2026-03-01")).await;
+    let exactly = app
+        .post(&c.guide, &path(&c), whoqol("end", "2026-02-28"))
+        .await;
+    let early = app
+        .post(&c.guide, &path(&c), whoqol("end", "2026-01-15"))
+        .await;
+    let next_day = app
+        .post(&c.guide, &path(&c), whoqol("end", "2026-03-01"))
+        .await;
 
     // Assert
     let problem = assert_problem(exactly, StatusCode::CONFLICT, "measure_too_soon").await;
@@ -61,23 +69,36 @@ async fn the_three_months_are_counted_per_instrument_and_the_clock_can_catch_up(
     // Arrange: a BDI start on 2.3.2026 (today); 2.6. is exactly three months later.
     let app = TestApp::new().await;
     let c = app.demo_course("Alpha").await;
-    let res = app.post(&c.guide, &path(&c), bdi("start", "2026-03-02", 20)).await;
+    let res = app
+        .post(&c.guide, &path(&c), bdi("start", "2026-03-02", 20))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let res = app.post(&c.guide, &path(&c), whoqol("start", "2025-10-01")).await;
+    let res = app
+        .post(&c.guide, &path(&c), whoqol("start", "2025-10-01"))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     app.advance(Duration::days(95)); // 5.6.2026
     let guide = app.login(&c.guide.email).await; // the old session has expired
 
     // Act
-    let exactly = app.post(&guide, &path(&c), bdi("end", "2026-06-02", 12)).await;
-    let after = app.post(&guide, &path(&c), bdi("end", "2026-06-03", 12)).await;
+    let exactly = app
+        .post(&guide, &path(&c), bdi("end", "2026-06-02", 12))
+        .await;
+    let after = app
+        .post(&guide, &path(&c), bdi("end", "2026-06-03", 12))
+        .await;
     // WHOQOL's own start was long ago: its end can be any day after 1.1.2026.
-    let whoqol_end = app.post(&guide, &path(&c), whoqol("end", "2026-03-02")).await;
+    let whoqol_end = app
+        .post(&guide, &path(&c), whoqol("end", "2026-03-02"))
+        .await;
 
     // Assert
     let problem = assert_problem(exactly, StatusCode::CONFLICT, "measure_too_soon").await;
     assert!(
-        problem["detail"].as_str().expect("detail").starts_with("2026-06-03"),
+        problem["detail"]
+            .as_str()
+            .expect("detail")
+            .starts_with("2026-06-03"),
         "{problem}"
     );
     assert_eq!(after.status(), StatusCode::CREATED);
@@ -92,11 +113,21 @@ async fn an_end_needs_a_start_and_each_is_recorded_once() {
     let c = app.demo_course("Alpha").await;
 
     // Act
-    let no_start = app.post(&c.guide, &path(&c), bdi("end", "2026-03-01", 10)).await;
-    let start = app.post(&c.guide, &path(&c), bdi("start", "2025-10-01", 25)).await;
-    let second_start = app.post(&c.guide, &path(&c), bdi("start", "2025-10-02", 24)).await;
-    let end = app.post(&c.guide, &path(&c), bdi("end", "2026-03-01", 10)).await;
-    let second_end = app.post(&c.guide, &path(&c), bdi("end", "2026-03-02", 9)).await;
+    let no_start = app
+        .post(&c.guide, &path(&c), bdi("end", "2026-03-01", 10))
+        .await;
+    let start = app
+        .post(&c.guide, &path(&c), bdi("start", "2025-10-01", 25))
+        .await;
+    let second_start = app
+        .post(&c.guide, &path(&c), bdi("start", "2025-10-02", 24))
+        .await;
+    let end = app
+        .post(&c.guide, &path(&c), bdi("end", "2026-03-01", 10))
+        .await;
+    let second_end = app
+        .post(&c.guide, &path(&c), bdi("end", "2026-03-02", 9))
+        .await;
 
     // Assert
     assert_problem(no_start, StatusCode::CONFLICT, "measure_start_missing").await;
@@ -112,7 +143,11 @@ async fn the_participant_reads_their_own_scores_and_the_guide_reads_them_audited
     // Arrange
     let app = TestApp::new().await;
     let c = app.demo_course("Alpha").await;
-    for body in [whoqol("start", "2025-11-01"), bdi("start", "2025-11-01", 18), bdi("end", "2026-03-02", 9)] {
+    for body in [
+        whoqol("start", "2025-11-01"),
+        bdi("start", "2025-11-01", 18),
+        bdi("end", "2026-03-02", 9),
+    ] {
         let res = app.post(&c.guide, &path(&c), body).await;
         assert_eq!(res.status(), StatusCode::CREATED);
     }
@@ -156,15 +191,42 @@ async fn bad_measurements_are_refused_with_the_field_named_and_nothing_stored() 
         b
     };
     let mut missing = whoqol("start", "2026-03-01");
-    missing["scores"].as_object_mut().expect("scores").remove("social");
+    missing["scores"]
+        .as_object_mut()
+        .expect("scores")
+        .remove("social");
     let cases = [
-        (with_score("physical", json!(101)), "scores.physical", "out_of_range"),
-        (with_score("environment", json!(-1)), "scores.environment", "out_of_range"),
-        (with_score("social", json!(50.5)), "scores.social", "wrong_type"),
-        (with_score("item_1", json!(3)), "scores.item_1", "unknown_field"),
+        (
+            with_score("physical", json!(101)),
+            "scores.physical",
+            "out_of_range",
+        ),
+        (
+            with_score("environment", json!(-1)),
+            "scores.environment",
+            "out_of_range",
+        ),
+        (
+            with_score("social", json!(50.5)),
+            "scores.social",
+            "wrong_type",
+        ),
+        (
+            with_score("item_1", json!(3)),
+            "scores.item_1",
+            "unknown_field",
+        ),
         (missing, "scores.social", "required"),
-        (bdi("start", "2026-03-01", 64), "scores.total", "out_of_range"),
-        (bdi("start", "2026-03-01", -1), "scores.total", "out_of_range"),
+        (
+            bdi("start", "2026-03-01", 64),
+            "scores.total",
+            "out_of_range",
+        ),
+        (
+            bdi("start", "2026-03-01", -1),
+            "scores.total",
+            "out_of_range",
+        ),
         (bdi("start", &tomorrow, 10), "measured_on", "in_future"),
         (
             json!({"instrument": "bdi21", "occasion": "start", "measured_on": "2026-03-01", "scores": {"physical": 50}}),
@@ -214,11 +276,17 @@ async fn only_the_courses_staff_record_and_read_measures() {
     let app = TestApp::new().await;
     let c = app.demo_course("Alpha").await;
     let beta = app.demo_course("Beta").await;
-    let res = app.post(&c.guide, &path(&c), bdi("start", "2025-11-01", 18)).await;
+    let res = app
+        .post(&c.guide, &path(&c), bdi("start", "2025-11-01", 18))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let other_course = app.course(&c.provider, app.monday_in(-2)).await;
     let other_guide = app
-        .staff(&c.provider, "other@alpha.example", Profession::Physiotherapist)
+        .staff(
+            &c.provider,
+            "other@alpha.example",
+            Profession::Physiotherapist,
+        )
         .await;
     let res = app
         .post(
@@ -234,7 +302,10 @@ async fn only_the_courses_staff_record_and_read_measures() {
 
     // Act + Assert: another course's guide and another provider's staff get 404.
     for who in [&other_guide, &beta.guide, &beta.provider.admin] {
-        for (method, body) in [(Method::GET, None), (Method::POST, Some(bdi("end", "2026-03-02", 5)))] {
+        for (method, body) in [
+            (Method::GET, None),
+            (Method::POST, Some(bdi("end", "2026-03-02", 5))),
+        ] {
             let res = app.request(method.clone(), who, &path(&c), body).await;
             assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
         }
@@ -243,14 +314,19 @@ async fn only_the_courses_staff_record_and_read_measures() {
     let res = app
         .get(
             &beta.guide,
-            &format!("/api/v1/courses/{}/participants/{}/measures", beta.course, c.participant.id),
+            &format!(
+                "/api/v1/courses/{}/participants/{}/measures",
+                beta.course, c.participant.id
+            ),
         )
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     // A participant is not staff, and sees only their own.
     let res = app.get(&neighbour, &path(&c)).await;
     assert_problem(res, StatusCode::FORBIDDEN, "wrong_role").await;
-    let res = app.post(&c.participant, &path(&c), bdi("end", "2026-03-02", 5)).await;
+    let res = app
+        .post(&c.participant, &path(&c), bdi("end", "2026-03-02", 5))
+        .await;
     assert_problem(res, StatusCode::FORBIDDEN, "wrong_role").await;
     let theirs: Value = app
         .get(&neighbour, "/api/v1/me/measures")

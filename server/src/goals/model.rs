@@ -100,13 +100,7 @@ impl GoalChange {
     }
 }
 
-fn text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-    max: usize,
-    what: &str,
-) -> String {
+fn text(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize, what: &str) -> String {
     let value = value.trim();
     if value.is_empty() {
         errors.push(FieldError::new(

@@ -7,9 +7,7 @@ use crate::audit::service::{self as audit, Access};
 use crate::auth::extract::{AuthUser, Participant, Staff};
 use crate::courses::service::my_course_row;
 use crate::error::{AppResult, Problem};
-use crate::goals::model::{
-    GoalHistoryEntry, GoalPatch, GoalView, GoalsView, NewGoal, SetLevel,
-};
+use crate::goals::model::{GoalHistoryEntry, GoalPatch, GoalView, GoalsView, NewGoal, SetLevel};
 use crate::goals::service::{self, Owner, Rating, staff_participant};
 use crate::http::json::Json;
 use crate::state::AppState;
@@ -116,7 +114,11 @@ struct StaffTarget {
     provider_id: i32,
 }
 
-async fn staff_target(state: &AppState, who: &AuthUser, ids: (Uuid, Uuid)) -> AppResult<StaffTarget> {
+async fn staff_target(
+    state: &AppState,
+    who: &AuthUser,
+    ids: (Uuid, Uuid),
+) -> AppResult<StaffTarget> {
     let (course, person) = staff_participant(&state.db, who, ids.0, ids.1).await?;
     Ok(StaffTarget {
         owner: Owner {
@@ -129,7 +131,12 @@ async fn staff_target(state: &AppState, who: &AuthUser, ids: (Uuid, Uuid)) -> Ap
 }
 
 /// Every staff read or change of a participant's goals goes in the usage log (S12).
-async fn audit(state: &AppState, who: &AuthUser, t: &StaffTarget, action: &'static str) -> AppResult<()> {
+async fn audit(
+    state: &AppState,
+    who: &AuthUser,
+    t: &StaffTarget,
+    action: &'static str,
+) -> AppResult<()> {
     audit::record(
         &state.db,
         state.now(),
@@ -218,7 +225,16 @@ async fn rate(
     let (id, pid, gid) = path;
     let t = staff_target(state, &who.0, (id, pid)).await?;
     let level = body.into_inner()?.parse()?;
-    let goal = service::rate(&state.db, t.owner, gid, who.0.id, rating, level, state.now()).await?;
+    let goal = service::rate(
+        &state.db,
+        t.owner,
+        gid,
+        who.0.id,
+        rating,
+        level,
+        state.now(),
+    )
+    .await?;
     audit(state, &who.0, &t, "update").await?;
     Ok(HttpResponse::Ok().json(goal))
 }

@@ -15,8 +15,7 @@ use crate::entity::{course, enrolment, goal, goal_history, user};
 use crate::error::{AppError, AppResult};
 use crate::goals::gas::{GasLevel, Weight, t_score};
 use crate::goals::model::{
-    Actor, GoalChange, GoalContent, GoalHistoryEntry, GoalSnapshot, GoalView, GoalsView,
-    LevelTexts,
+    Actor, GoalChange, GoalContent, GoalHistoryEntry, GoalSnapshot, GoalView, GoalsView, LevelTexts,
 };
 
 /// R-GAS: one to three goals.

@@ -252,9 +252,15 @@ mod tests {
 
     #[test]
     fn exactly_three_months_is_too_soon_and_the_next_day_is_allowed_r_measure_3m() {
-        assert_eq!(check_end_interval(d(2026, 1, 15), d(2026, 4, 15)), Err(d(2026, 4, 16)));
+        assert_eq!(
+            check_end_interval(d(2026, 1, 15), d(2026, 4, 15)),
+            Err(d(2026, 4, 16))
+        );
         assert_eq!(check_end_interval(d(2026, 1, 15), d(2026, 4, 16)), Ok(()));
-        assert_eq!(check_end_interval(d(2026, 1, 15), d(2026, 2, 1)), Err(d(2026, 4, 16)));
+        assert_eq!(
+            check_end_interval(d(2026, 1, 15), d(2026, 2, 1)),
+            Err(d(2026, 4, 16))
+        );
     }
 
     #[test]
@@ -286,16 +292,25 @@ mod tests {
     #[test]
     fn whoqol_domain_scores_are_zero_to_a_hundred() {
         let today = d(2026, 3, 2);
-        let ok = measure(json!({"instrument": "whoqol_bref", "occasion": "start", "measured_on": "2026-03-02",
-            "scores": {"physical": 0, "psychological": 100, "social": 50, "environment": 69}}))
+        let ok = measure(
+            json!({"instrument": "whoqol_bref", "occasion": "start", "measured_on": "2026-03-02",
+            "scores": {"physical": 0, "psychological": 100, "social": 50, "environment": 69}}),
+        )
         .parse(today)
         .unwrap();
         assert_eq!(
             ok.scores,
-            Scores::Whoqol(WhoqolScores { physical: 0, psychological: 100, social: 50, environment: 69 })
+            Scores::Whoqol(WhoqolScores {
+                physical: 0,
+                psychological: 100,
+                social: 50,
+                environment: 69
+            })
         );
-        let err = measure(json!({"instrument": "whoqol_bref", "occasion": "start", "measured_on": "2026-03-02",
-            "scores": {"physical": 101, "psychological": -1, "social": 50.5, "mood": 3}}))
+        let err = measure(
+            json!({"instrument": "whoqol_bref", "occasion": "start", "measured_on": "2026-03-02",
+            "scores": {"physical": 101, "psychological": -1, "social": 50.5, "mood": 3}}),
+        )
         .parse(today)
         .unwrap_err();
         assert_eq!(
@@ -314,22 +329,35 @@ mod tests {
     fn the_bdi_total_is_zero_to_sixty_three() {
         let today = d(2026, 3, 2);
         let bdi = |total: i64| {
-            measure(json!({"instrument": "bdi21", "occasion": "end", "measured_on": "2026-03-01",
-                "scores": {"total": total}}))
+            measure(
+                json!({"instrument": "bdi21", "occasion": "end", "measured_on": "2026-03-01",
+                "scores": {"total": total}}),
+            )
             .parse(today)
         };
         assert!(bdi(0).is_ok());
-        assert_eq!(bdi(63).unwrap().scores, Scores::Bdi(BdiScores { total: 63 }));
-        assert_eq!(fields(bdi(64).unwrap_err()), vec![("scores.total".into(), "out_of_range".into())]);
+        assert_eq!(
+            bdi(63).unwrap().scores,
+            Scores::Bdi(BdiScores { total: 63 })
+        );
+        assert_eq!(
+            fields(bdi(64).unwrap_err()),
+            vec![("scores.total".into(), "out_of_range".into())]
+        );
         assert!(bdi(-1).is_err());
     }
 
     #[test]
     fn a_measurement_cannot_be_dated_in_the_future() {
-        let err = measure(json!({"instrument": "bdi21", "occasion": "start", "measured_on": "2026-03-03",
-            "scores": {"total": 10}}))
+        let err = measure(
+            json!({"instrument": "bdi21", "occasion": "start", "measured_on": "2026-03-03",
+            "scores": {"total": 10}}),
+        )
         .parse(d(2026, 3, 2))
         .unwrap_err();
-        assert_eq!(fields(err), vec![("measured_on".into(), "in_future".into())]);
+        assert_eq!(
+            fields(err),
+            vec![("measured_on".into(), "in_future".into())]
+        );
     }
 }

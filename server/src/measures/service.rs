@@ -93,19 +93,15 @@ pub async fn record(
         ));
     }
     if input.occasion == Occasion::End {
-        let previous = same
-            .iter()
-            .map(|m| m.measured_on)
-            .max()
-            .ok_or_else(|| {
-                AppError::conflict(
-                    "measure_start_missing",
-                    format!(
-                        "record the start measurement of {} before the end measurement",
-                        input.instrument.as_str()
-                    ),
-                )
-            })?;
+        let previous = same.iter().map(|m| m.measured_on).max().ok_or_else(|| {
+            AppError::conflict(
+                "measure_start_missing",
+                format!(
+                    "record the start measurement of {} before the end measurement",
+                    input.instrument.as_str()
+                ),
+            )
+        })?;
         check_end_interval(previous, input.measured_on).map_err(|first| {
             AppError::conflict(
                 "measure_too_soon",
