@@ -147,6 +147,36 @@ test('(J2) the participant finishes an item by marking it, undoes it and marks i
   assert.equal(await page.locator('section.item[data-kind="exercise"] button[data-action="mark-done"]').count(), 0);
 });
 
+test('(J2b) the video reports its position when paused, and the module page offers "Jatka kohdasta m.ss" afterwards', { timeout: 90_000 }, async () => {
+  const { page } = participant;
+  await open(page, `/ohjelma/${ids.module}`);
+  const box = page.locator('section.item[data-kind="video"]').first();
+  const itemId = await box.getAttribute('data-item');
+  const video = box.locator('video');
+  await video.evaluate((m) => (m.readyState >= 1 ? null : new Promise((r) => m.addEventListener('loadedmetadata', r, { once: true }))));
+  const duration = await video.evaluate((m) => m.duration);
+  assert.ok(duration > 40, `the demo video is too short for this test (${duration} s)`);
+  await box.locator('button.player-forward').click();
+  await box.locator('button.player-forward').click();
+  await box.locator('button.player-play').click();
+  await page.waitForFunction((m) => !m.paused && m.currentTime > 30, await video.elementHandle(), { timeout: 20_000 });
+  const sent = page.waitForResponse((r) => r.url().endsWith(`/progress/items/${itemId}/media`) && r.request().method() === 'PUT');
+  await box.locator('button.player-play').click();
+  const response = await sent;
+  assert.equal(response.status(), 200);
+  const body = JSON.parse(response.request().postData());
+  assert.ok(body.position_s >= 30 && body.duration_s === Math.round(duration), `sent ${JSON.stringify(body)}`);
+  await page.reload();
+  await ready(page);
+  const resume = page.locator(`section.item[data-item="${itemId}"] button.player-resume`);
+  assert.match(await resume.innerText(), /^Jatka kohdasta 0\.[3-5]\d$/);
+  assert.match(await page.locator(`section.item[data-item="${itemId}"] .item-state`).innerText(), /Kesken/);
+  // The button continues from there.
+  await resume.click();
+  await page.waitForFunction((m) => !m.paused && m.currentTime >= 30, await page.locator(`section.item[data-item="${itemId}"] video`).elementHandle(), { timeout: 20_000 });
+  await page.locator(`section.item[data-item="${itemId}"] button.player-play`).click();
+});
+
 test('(J3) exercise answers are saved on the server as a draft, survive a reload and an expired session (A9), and are sent', { timeout: 180_000 }, async () => {
   const { page, context } = participant;
   await open(page, `/ohjelma/${ids.module}`);
