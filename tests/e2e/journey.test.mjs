@@ -177,6 +177,33 @@ test('(J2b) the video reports its position when paused, and the module page offe
   await page.locator(`section.item[data-item="${itemId}"] button.player-play`).click();
 });
 
+test('(J2c) visible time: a heartbeat every 30 s while the page is visible, none while it is hidden', { timeout: 90_000 }, async () => {
+  const page = await participant.context.newPage();
+  await page.clock.install();
+  await page.goto(`${stack.baseUrl}/ohjelma/${ids.module}`);
+  await ready(page);
+  const beats = [];
+  page.on('request', (r) => { if (r.url().endsWith('/heartbeat')) beats.push(JSON.parse(r.postData())); });
+  let next = page.waitForRequest((r) => r.url().endsWith('/heartbeat'));
+  await page.clock.runFor(31_000);
+  await next;
+  assert.ok(beats[0].seconds >= 1 && beats[0].seconds <= 31, `first heartbeat ${JSON.stringify(beats[0])}`);
+  const setVisibility = (state) => page.evaluate((v) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => v });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+  await setVisibility('hidden');
+  await page.clock.runFor(95_000);
+  await page.waitForTimeout(500);
+  assert.equal(beats.length, 1, 'a heartbeat was sent while the page was hidden');
+  await setVisibility('visible');
+  next = page.waitForRequest((r) => r.url().endsWith('/heartbeat'));
+  await page.clock.runFor(31_000);
+  await next;
+  assert.ok(beats[1].seconds <= 31, `the hidden time was counted: ${JSON.stringify(beats[1])}`);
+  await page.close();
+});
+
 test('(J3) exercise answers are saved on the server as a draft, survive a reload and an expired session (A9), and are sent', { timeout: 180_000 }, async () => {
   const { page, context } = participant;
   await open(page, `/ohjelma/${ids.module}`);
