@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod answers;
 mod audit;
 mod auth;
 mod authorization;
@@ -13,4 +14,5 @@ mod enrolment;
 mod feedback;
 mod health;
 mod mfa;
+mod progress;
 mod team;
