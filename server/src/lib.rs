@@ -1,6 +1,7 @@
 //! Etäpolku server: accounts, courses and the service rules, HTTP API and web UI.
 
 pub mod accounts;
+pub mod answers;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -22,6 +23,7 @@ pub mod mail;
 pub mod measures;
 pub mod notifications;
 pub mod openapi;
+pub mod progress;
 pub mod providers;
 pub mod startup;
 pub mod state;

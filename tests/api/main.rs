@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod answers;
 mod audit;
 mod auth;
 mod authorization;
@@ -16,4 +17,5 @@ mod health;
 mod measures;
 mod mfa;
 mod notifications;
+mod progress;
 mod team;
