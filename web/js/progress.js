@@ -293,7 +293,7 @@ function writeLocal(key, answers, synced) {
 
 function commentList(comments) {
   const list = Array.isArray(comments) ? comments : [];
-  return list.map((c) => h('li', { class: 'comment' },
+  return list.map((c) => h('li', { class: 'my-comment' },
     h('p', { class: 'comment-meta' },
       h('strong', null, c.author ? c.author.display_name : ''),
       c.author && c.author.profession ? `, ${professionLabel(c.author.profession)}` : '',
@@ -324,7 +324,7 @@ export function answerSync(item, form, fields, record, store, { savedLine, submi
     const comments = rec && Array.isArray(rec.comments) ? rec.comments : [];
     fill(commentsBox, rec && rec.submitted_at ? [
       h('h3', null, t('answers.comments_title')),
-      comments.length ? h('ul', { class: 'comment-list' }, commentList(comments)) : h('p', null, t('answers.no_comments')),
+      comments.length ? h('ul', { class: 'my-comments' }, commentList(comments)) : h('p', null, t('answers.no_comments')),
     ] : null);
   };
 

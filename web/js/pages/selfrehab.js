@@ -296,7 +296,7 @@ export async function selfRehabPage(ctx) {
     if (!logs.length) return null;
     return h('div', { class: 'feedback' },
       h('h4', null, t('selfrehab.feedback_title')),
-      h('ul', { class: 'comment-list' }, logs.flatMap((l) => l.feedback.map((f) => h('li', { class: 'comment' },
+      h('ul', { class: 'my-comments' }, logs.flatMap((l) => l.feedback.map((f) => h('li', { class: 'my-comment' },
         h('p', { class: 'comment-meta' }, h('strong', null, f.author ? f.author.display_name : ''), ' ',
           h('span', { class: 'muted' }, `${t('selfrehab.feedback_on', { date: formatDate(l.date, getLang()) })}, ${formatDateTime(f.created_at, getLang())}`)),
         h('p', { class: 'comment-body' }, f.body))))));
