@@ -25,6 +25,11 @@ mod m20261122_000016_create_program_version_blobs;
 mod m20261122_000017_add_program_to_courses;
 mod m20261122_000018_add_preferences_to_users;
 mod m20261122_000019_create_notifications;
+mod m20261122_000030_create_selfrehab_tasks;
+mod m20261122_000031_create_selfrehab_task_history;
+mod m20261122_000032_create_selfrehab_logs;
+mod m20261122_000033_create_selfrehab_log_feedback;
+mod m20261122_000034_create_scheduled_runs;
 
 pub struct Migrator;
 
@@ -51,6 +56,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000017_add_program_to_courses::Migration),
             Box::new(m20261122_000018_add_preferences_to_users::Migration),
             Box::new(m20261122_000019_create_notifications::Migration),
+            Box::new(m20261122_000030_create_selfrehab_tasks::Migration),
+            Box::new(m20261122_000031_create_selfrehab_task_history::Migration),
+            Box::new(m20261122_000032_create_selfrehab_logs::Migration),
+            Box::new(m20261122_000033_create_selfrehab_log_feedback::Migration),
+            Box::new(m20261122_000034_create_scheduled_runs::Migration),
         ]
     }
 }
