@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::feedback::routes::routes)
                 .configure(crate::content::routes::routes)
                 .configure(crate::notifications::routes::routes)
+                .configure(crate::selfrehab::routes::routes)
                 .default_service(web::to(|| async {
                     HttpResponse::from_error(AppError::NotFound)
                 })),

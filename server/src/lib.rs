@@ -21,6 +21,8 @@ pub mod mail;
 pub mod notifications;
 pub mod openapi;
 pub mod providers;
+pub mod scheduler;
+pub mod selfrehab;
 pub mod startup;
 pub mod state;
 pub mod team;
