@@ -359,7 +359,11 @@ mod tests {
         };
         let today = d(WED);
         assert!(due_today(&plan, &[d("2026-03-02")], today));
-        assert!(!due_today(&plan, &[d("2026-03-02"), d("2026-03-03")], today));
+        assert!(!due_today(
+            &plan,
+            &[d("2026-03-02"), d("2026-03-03")],
+            today
+        ));
         // Last week's logs do not count for this week.
         assert!(due_today(&plan, &[d("2026-02-28"), d("2026-03-01")], today));
     }

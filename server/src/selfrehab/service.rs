@@ -201,7 +201,10 @@ pub async fn create(
     };
     let (s_title, s_rhythm, s_weeks, s_minutes) = match &source {
         Some(item) => {
-            let title = item.title.get(&owner.participant.language).map(str::to_owned);
+            let title = item
+                .title
+                .get(&owner.participant.language)
+                .map(str::to_owned);
             match &item.kind {
                 ItemKind::Task {
                     times_per_week,
@@ -246,9 +249,8 @@ pub async fn create(
         })?;
     let weeks = match input.weeks {
         Some(w) => parse_weeks(w)?,
-        None => s_weeks.ok_or_else(|| {
-            AppError::field("weeks", "required", "for how many weeks, 1 to 52")
-        })?,
+        None => s_weeks
+            .ok_or_else(|| AppError::field("weeks", "required", "for how many weeks, 1 to 52"))?,
     };
     let minutes = match input.minutes {
         Some(m) => Some(parse_minutes(m)?),
@@ -813,4 +815,3 @@ pub async fn due_counts<C: ConnectionTrait>(
     }
     Ok(counts)
 }
-
