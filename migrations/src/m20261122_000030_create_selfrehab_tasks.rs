@@ -59,7 +59,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(
                         SelfrehabTasks::ParticipantAcceptedAt,
                     ))
-                    .col(timestamp_with_time_zone_null(SelfrehabTasks::GuideAcceptedAt))
+                    .col(timestamp_with_time_zone_null(
+                        SelfrehabTasks::GuideAcceptedAt,
+                    ))
                     .col(integer_null(SelfrehabTasks::GuideAcceptedBy))
                     .col(string_len(SelfrehabTasks::CreatedBy, 20))
                     .col(integer(SelfrehabTasks::Version))
