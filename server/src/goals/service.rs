@@ -63,7 +63,7 @@ pub async fn lock_enrolment(
     let locked = enrolment::Entity::update_many()
         .col_expr(
             enrolment::Column::CreatedAt,
-            Expr::col(enrolment::Column::CreatedAt).into(),
+            Expr::col(enrolment::Column::CreatedAt),
         )
         .filter(enrolment::Column::CourseId.eq(course_id))
         .filter(enrolment::Column::ParticipantId.eq(participant_id))
