@@ -11,12 +11,12 @@ function route(name, pattern, options) {
 const auth = () => import('./pages/auth.js');
 const pub = () => import('./pages/public.js');
 const participant = () => import('./pages/participant.js');
+const selfrehab = () => import('./pages/selfrehab.js');
 const guide = () => import('./pages/guide.js');
 const admin = () => import('./pages/admin.js');
 const settings = () => import('./pages/settings.js');
 const program = () => import('./pages/program.js');
 const programs = () => import('./pages/programs.js');
-const selfrehab = () => import('./pages/selfrehab.js');
 
 export const routes = [
   route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
