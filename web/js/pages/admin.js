@@ -16,6 +16,7 @@ import {
 } from '../ui.js';
 import { isMonday, formatDate } from '../format.js';
 import { loadCourseProgram, courseProgramSection } from './program.js';
+import { participantPath } from './guideParticipant.js';
 import {
   coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable, historyTable,
   sendLinkButton,
@@ -354,7 +355,8 @@ export async function adminCoursePage(ctx) {
       h('h2', { id: 'enrol-title' }, t('enrolment.title')),
       h('p', null, t('enrolment.count', { n: count })),
       statuses.enrol,
-      enrolmentsTable(enrolments, { status: statuses.enrol, extraColumns: [changeGuide, removeButton] }),
+      enrolmentsTable(enrolments, { status: statuses.enrol, extraColumns: [changeGuide, removeButton],
+        participantHref: (e) => participantPath('/hallinta', course.id, e.participant.id) }),
       h('h3', null, t('enrolment.add_title')),
       count >= 12 ? notice('info', h('p', null, t('enrolment.full'))) : (free.length ? form : h('p', null, t('enrolment.nobody_to_add'), ' ', h('a', { href: '/hallinta/osallistujat' }, t('enrolment.invite_first')))));
   }
