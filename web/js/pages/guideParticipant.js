@@ -728,18 +728,18 @@ function proposeForm(env) {
   const weeks = numberField({ name: 'weeks', label: t('staffp.task_weeks'), min: 1, max: 52, hint: t('staffp.task_weeks_hint'), value: '4' });
   const minutes = numberField({ name: 'minutes', label: t('staffp.task_minutes'), min: 1, max: 1440, optional: true });
   const start = textField({ name: 'start_date', label: t('staffp.task_start'), type: 'date', hint: t('staffp.task_start_hint'), optional: true });
+  // Only the chosen way of scheduling is in the form (a hidden field would still be a field).
+  const scheduleSlot = h('div', { class: 'schedule-slot' });
   const form = h('form', { class: 'form', 'data-form': 'task-propose' },
-    title.wrap, details.wrap, mode.wrap, daysSet, times.wrap, weeks.wrap, minutes.wrap, start.wrap,
+    title.wrap, details.wrap, mode.wrap, scheduleSlot, weeks.wrap, minutes.wrap, start.wrap,
     h('p', { class: 'actions' }, submitButton(t('staffp.propose_send'))));
   const showMode = () => {
     const byDays = form.elements.mode.value !== 'times';
-    daysSet.hidden = !byDays;
-    daysSet.disabled = !byDays;
-    times.wrap.hidden = byDays;
-    times.input.disabled = byDays;
+    fill(scheduleSlot, byDays ? daysSet : times.wrap);
   };
   for (const input of mode.inputs) input.addEventListener('change', showMode);
   const draftKey = `staff-task.${env.pidq}`;
+  fill(scheduleSlot, daysSet, times.wrap); // both in the form while a saved draft is restored
   enableDraft(form, draftKey);
   showMode();
   onSubmit(form, {
@@ -931,15 +931,13 @@ function measureForm(env) {
     h('p', { class: 'hint' }, t('staffp.whoqol_hint')),
     domains.map((d) => d.wrap));
   const total = numberField({ name: 'scores.total', label: t('staffp.bdi_label'), min: 0, max: 63, hint: t('staffp.bdi_hint') });
+  // Only the chosen instrument's score fields are in the form.
+  const scoreSlot = h('div', { class: 'score-slot' });
   const form = h('form', { class: 'form', 'data-form': 'measure' },
-    instrument.wrap, occasion.wrap, date.wrap, whoqolSet, total.wrap,
+    instrument.wrap, occasion.wrap, date.wrap, scoreSlot,
     h('p', { class: 'actions' }, submitButton(t('staffp.measure_save'))));
   const showInstrument = () => {
-    const bdi = form.elements.instrument.value === 'bdi21';
-    whoqolSet.hidden = bdi;
-    whoqolSet.disabled = bdi;
-    total.wrap.hidden = !bdi;
-    total.input.disabled = !bdi;
+    fill(scoreSlot, form.elements.instrument.value === 'bdi21' ? total.wrap : whoqolSet);
   };
   for (const input of instrument.inputs) input.addEventListener('change', showInstrument);
   showInstrument();
