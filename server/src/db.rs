@@ -1,5 +1,7 @@
 //! Opening the database: the embedded SQLite file by default, PostgreSQL when a URL is given.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -45,4 +47,25 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None)
         .await
         .context("running database migrations")
+}
+
+/// How many statements the application has sent to its database: read by the benchmarks and by
+/// tests that check an endpoint's query count does not grow with the data (no N+1).
+#[derive(Debug, Clone, Default)]
+pub struct QueryCounter(Arc<AtomicU64>);
+
+impl QueryCounter {
+    /// Counts every statement sent through `db` from now on.
+    pub fn attach(db: &mut DatabaseConnection) -> QueryCounter {
+        let counter = QueryCounter::default();
+        let inner = counter.0.clone();
+        db.set_metric_callback(move |_| {
+            inner.fetch_add(1, Ordering::Relaxed);
+        });
+        counter
+    }
+
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
 }

@@ -39,8 +39,9 @@ impl Application {
     pub async fn build_with_db(
         config: Config,
         clock: Arc<dyn Clock>,
-        db: sea_orm::DatabaseConnection,
+        mut db: sea_orm::DatabaseConnection,
     ) -> anyhow::Result<Application> {
+        let queries = db::QueryCounter::attach(&mut db);
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let addr = listener.local_addr()?;
@@ -64,6 +65,7 @@ impl Application {
             blobs,
             imports: ImportsRunning::default(),
             public_url,
+            queries,
         };
         let data = web::Data::new(state.clone());
         let web_dir = state.config.web_dir.clone();

@@ -26,6 +26,8 @@ pub struct AppState {
     pub imports: ImportsRunning,
     /// Where mailed links point, e.g. `https://etapolku.example.fi`.
     pub public_url: url::Url,
+    /// Statements sent to `db` so far (benchmarks, N+1 tests).
+    pub queries: crate::db::QueryCounter,
 }
 
 impl AppState {

@@ -13,4 +13,5 @@ mod enrolment;
 mod feedback;
 mod health;
 mod mfa;
+mod notifications;
 mod team;

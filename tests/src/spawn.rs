@@ -16,6 +16,8 @@ pub struct TestServer {
     pub clock: ManualClock,
     pub data_dir: tempfile::TempDir,
     pub handle: actix_web::dev::ServerHandle,
+    /// Statements the server has sent to its database so far.
+    pub queries: etapolku_server::db::QueryCounter,
     /// Set on PostgreSQL: the per-test database, dropped at the end.
     pub pg_database: Option<(String, String)>,
 }
@@ -69,6 +71,7 @@ async fn try_spawn(now: DateTime<Utc>) -> anyhow::Result<TestServer> {
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
     let handle = app.handle();
+    let queries = app.state().queries.clone();
     tokio::spawn(app.run_until_stopped());
     Ok(TestServer {
         address,
@@ -76,6 +79,7 @@ async fn try_spawn(now: DateTime<Utc>) -> anyhow::Result<TestServer> {
         clock,
         data_dir,
         handle,
+        queries,
         pg_database: pg,
     })
 }

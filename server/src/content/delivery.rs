@@ -1,11 +1,14 @@
 //! What participants and staff get of a course's program: modules with their opening dates, and
 //! a module's items ready for the browser (media as signed URLs, answers left out for participants).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use etapolku_content::model::{Localized, Program};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -41,21 +44,53 @@ impl ReleaseMode {
     }
 }
 
+/// Which program version a course uses, without its (large) document.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct VersionRef {
+    pub id: i32,
+    pub uuid: uuid::Uuid,
+    pub program_id: i32,
+    pub version: i32,
+}
+
 /// A course's program as stored, with the set of blobs its version may serve.
 pub struct CourseProgram {
     pub program_title: String,
-    pub version: program_version::Model,
-    pub document: Program,
-    pub blobs: HashSet<String>,
+    pub version: VersionRef,
+    pub document: Arc<Program>,
+    pub blobs: Arc<HashSet<String>>,
 }
 
-pub async fn course_program<C: ConnectionTrait>(
-    db: &C,
-    c: &course::Model,
-) -> AppResult<CourseProgram> {
-    let version_id = c
-        .program_version_id
-        .ok_or(AppError::NotFoundCode("no_program"))?;
+/// A parsed program version. Versions never change once imported, so the parse is kept.
+struct Parsed {
+    title: String,
+    document: Arc<Program>,
+    blobs: Arc<HashSet<String>>,
+}
+
+/// Parsed versions by uuid (unique across databases, so test servers in one process cannot mix
+/// them up). Bounded: a provider has a handful of versions; when full it starts over.
+static PARSED: LazyLock<Mutex<HashMap<uuid::Uuid, Arc<Parsed>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+const PARSED_MAX: usize = 64;
+
+fn cached(uuid: uuid::Uuid) -> Option<Arc<Parsed>> {
+    PARSED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&uuid)
+        .cloned()
+}
+
+fn remember(uuid: uuid::Uuid, parsed: Arc<Parsed>) {
+    let mut map = PARSED.lock().unwrap_or_else(|p| p.into_inner());
+    if map.len() >= PARSED_MAX {
+        map.clear();
+    }
+    map.insert(uuid, parsed);
+}
+
+async fn parse_version<C: ConnectionTrait>(db: &C, version_id: i32) -> AppResult<Parsed> {
     let version = program_version::Entity::find_by_id(version_id)
         .one(db)
         .await?
@@ -74,11 +109,46 @@ pub async fn course_program<C: ConnectionTrait>(
         .into_iter()
         .map(|b| b.sha256)
         .collect();
+    Ok(Parsed {
+        title,
+        document: Arc::new(document),
+        blobs: Arc::new(blobs),
+    })
+}
+
+/// The course's program: one small query when the version was read before.
+pub async fn course_program<C: ConnectionTrait>(
+    db: &C,
+    c: &course::Model,
+) -> AppResult<CourseProgram> {
+    let version_id = c
+        .program_version_id
+        .ok_or(AppError::NotFoundCode("no_program"))?;
+    let version = program_version::Entity::find_by_id(version_id)
+        .select_only()
+        .columns([
+            program_version::Column::Id,
+            program_version::Column::Uuid,
+            program_version::Column::ProgramId,
+            program_version::Column::Version,
+        ])
+        .into_model::<VersionRef>()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFoundCode("no_program"))?;
+    let parsed = match cached(version.uuid) {
+        Some(parsed) => parsed,
+        None => {
+            let parsed = Arc::new(parse_version(db, version.id).await?);
+            remember(version.uuid, parsed.clone());
+            parsed
+        }
+    };
     Ok(CourseProgram {
-        program_title: title,
+        program_title: parsed.title.clone(),
         version,
-        document,
-        blobs,
+        document: parsed.document.clone(),
+        blobs: parsed.blobs.clone(),
     })
 }
 
