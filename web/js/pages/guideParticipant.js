@@ -114,9 +114,23 @@ function placedFieldErrors(form, err) {
   });
 }
 
+// Refusals of this page's endpoints in the staff member's language; the server's English detail
+// is not repeated under them.
+const LOCAL_CODES = {
+  goal_rated: 'staffp.error.goal_rated',
+  baseline_missing: 'staffp.error.baseline_missing',
+  measure_exists: 'staffp.error.measure_exists',
+  measure_start_missing: 'staffp.error.measure_start_missing',
+};
+
+function pageErrorMessage(err) {
+  if (err instanceof ApiError && LOCAL_CODES[err.code]) return { title: t(LOCAL_CODES[err.code]), detail: null };
+  return errorMessage(err);
+}
+
 /** Shows an ApiError on a form (title and detail in the summary, field errors next to fields). */
 function showApiError(form, err) {
-  const { title, detail } = errorMessage(err);
+  const { title, detail } = pageErrorMessage(err);
   showErrors(form, { title, detail, fieldErrors: placedFieldErrors(form, err) });
 }
 
@@ -837,8 +851,17 @@ function goalCard(env, goal) {
       rows: [...LEVELS].reverse(),
     }),
     h('div', { class: 'goal-forms' },
-      levelForm(env, goal, 'baseline'),
-      levelForm(env, goal, 'attainment')));
+      // The baseline is fixed once the attainment is rated; the attainment needs a baseline.
+      hasLevel(goal.attainment)
+        ? h('div', { class: 'level-form' }, h('p', { class: 'field-label' }, t('staffp.set_baseline')), h('p', null, t('staffp.baseline_fixed')))
+        : levelForm(env, goal, 'baseline'),
+      hasLevel(goal.baseline)
+        ? levelForm(env, goal, 'attainment')
+        : h('div', { class: 'level-form' }, h('p', { class: 'field-label' }, t('staffp.set_attainment')), h('p', null, t('staffp.attainment_needs_baseline')))));
+}
+
+function hasLevel(value) {
+  return value !== null && value !== undefined;
 }
 
 function levelForm(env, goal, which) {
@@ -855,7 +878,12 @@ function levelForm(env, goal, which) {
   onSubmit(form, {
     validate: (v) => (LEVELS.includes(v.level) ? [] : [{ field: 'level', message: t('staffp.level_missing') }]),
     submit: async (v) => {
-      await put(`/api/v1/courses/${env.cid}/participants/${env.pidq}/goals/${encodeURIComponent(goal.id)}/${which}`, { level: Number(v.level) });
+      try {
+        await put(`/api/v1/courses/${env.cid}/participants/${env.pidq}/goals/${encodeURIComponent(goal.id)}/${which}`, { level: Number(v.level) });
+      } catch (err) {
+        showApiError(form, err);
+        return;
+      }
       await env.reload('goals', t(which === 'baseline' ? 'staffp.baseline_saved' : 'staffp.attainment_saved', { title: goal.title, level: levelSign(v.level) }));
     },
   });
@@ -925,7 +953,7 @@ function measureForm(env) {
     { value: 'end', label: t('staffp.occasion.end') },
   ] });
   const date = textField({ name: 'measured_on', label: t('staffp.col_measured_on'), type: 'date', value: todayInHelsinki(), hint: t('staffp.measured_on_hint') });
-  const domains = WHOQOL.map((k) => numberField({ name: `scores.${k}`, label: t(`staffp.domain_label.${k}`), min: 0, max: 100, step: 'any' }));
+  const domains = WHOQOL.map((k) => numberField({ name: `scores.${k}`, label: t(`staffp.domain_label.${k}`), min: 0, max: 100 }));
   const whoqolSet = h('fieldset', { class: 'fieldset score-fieldset' },
     h('legend', { class: 'field-label' }, t('staffp.whoqol_legend')),
     h('p', { class: 'hint' }, t('staffp.whoqol_hint')),
@@ -947,7 +975,7 @@ function measureForm(env) {
       if (!v.measured_on) problems.push({ field: 'measured_on', message: t('staffp.measured_on_missing') });
       else if (!/^\d{4}-\d{2}-\d{2}$/.test(v.measured_on)) problems.push({ field: 'measured_on', message: t('validation.date_format') });
       if (v.instrument === 'bdi21') problems.push(...checkRange(v, 'scores.total', 0, 63, t('staffp.bdi_invalid')));
-      else for (const k of WHOQOL) problems.push(...checkRange(v, `scores.${k}`, 0, 100, t('staffp.whoqol_invalid', { domain: t(`staffp.domain.${k}`) }), { integer: false }));
+      else for (const k of WHOQOL) problems.push(...checkRange(v, `scores.${k}`, 0, 100, t('staffp.whoqol_invalid', { domain: t(`staffp.domain.${k}`) })));
       return problems;
     },
     submit: async (v) => {
@@ -966,6 +994,10 @@ function measureForm(env) {
             ? t('staffp.too_soon', { date: formatDate(first, getLang()) })
             : t('staffp.too_soon_nodate');
           showErrors(form, { title: t('staffp.too_soon_title'), fieldErrors: [{ field: 'measured_on', message }] });
+          return;
+        }
+        if (err instanceof ApiError && (err.code === 'measure_exists' || err.code === 'measure_start_missing')) {
+          showErrors(form, { title: t('staffp.measure_refused'), fieldErrors: [{ field: 'occasion', message: t(LOCAL_CODES[err.code]) }] });
           return;
         }
         showApiError(form, err);
