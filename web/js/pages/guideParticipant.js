@@ -117,6 +117,7 @@ function placedFieldErrors(form, err) {
 // Refusals of this page's endpoints in the staff member's language; the server's English detail
 // is not repeated under them.
 const LOCAL_CODES = {
+  goal_limit: 'staffp.goal_limit',
   goal_rated: 'staffp.error.goal_rated',
   baseline_missing: 'staffp.error.baseline_missing',
   measure_exists: 'staffp.error.measure_exists',
@@ -824,8 +825,50 @@ function drawGoals(env) {
       ]),
       h('p', { class: 'hint' }, t('staffp.t_explained')),
       goals.length ? goals.map((g) => goalCard(env, g)) : h('p', null, t('staffp.no_goals')),
+      goals.length < 3
+        ? h('section', { class: 'card goal-new', 'aria-labelledby': 'goal-new-title' },
+          h('h3', { id: 'goal-new-title' }, t('staffp.goal_new_title')),
+          h('p', null, t('staffp.goal_new_intro')),
+          goalForm(env))
+        : h('p', null, t('staffp.goal_limit')),
     ];
   });
+}
+
+/** A new goal written together with the participant: the title, the five levels and a weight. */
+function goalForm(env) {
+  const title = textField({ name: 'title', label: t('staffp.goal_title'), hint: t('staffp.goal_title_hint'), maxlength: 300 });
+  const levels = [...LEVELS].reverse().map((l) => textareaField({
+    name: `levels.${l}`, rows: 2, maxlength: 500,
+    label: `${levelSign(l)} (${levelName(l)})`,
+    hint: l === '0' ? t('staffp.goal_level0_hint') : null,
+  }));
+  const weight = numberField({ name: 'weight', label: t('staffp.goal_weight'), min: 1, max: 10, optional: true, hint: t('staffp.goal_weight_hint') });
+  const form = h('form', { class: 'form', 'data-form': 'goal-new' },
+    title.wrap, h('fieldset', { class: 'fieldset' }, h('legend', { class: 'field-label' }, t('staffp.goal_levels_legend')), levels.map((x) => x.wrap)),
+    weight.wrap, h('p', { class: 'actions' }, submitButton(t('staffp.goal_add'))));
+  const draftKey = `staff-goal.${env.pidq}`;
+  enableDraft(form, draftKey);
+  onSubmit(form, {
+    validate: (v) => [
+      ...requireText(v, 'title', t('staffp.goal_title_missing')),
+      ...[...LEVELS].reverse().flatMap((l) => requireText(v, `levels.${l}`, t('staffp.goal_level_missing', { level: levelSign(l) }))),
+      ...checkRange(v, 'weight', 1, 10, t('staffp.goal_weight_invalid'), { optional: true }),
+    ],
+    submit: async (v) => {
+      const body = { title: v.title.trim(), levels: Object.fromEntries(LEVELS.map((l) => [l, v[`levels.${l}`].trim()])) };
+      if (String(v.weight || '').trim()) body.weight = numberValue(v.weight);
+      try {
+        await post(`/api/v1/courses/${env.cid}/participants/${env.pidq}/goals`, body);
+      } catch (err) {
+        showApiError(form, err);
+        return;
+      }
+      clearDraft(draftKey);
+      await env.reload('goals', t('staffp.goal_added', { title: body.title }));
+    },
+  });
+  return form;
 }
 
 function goalCard(env, goal) {
