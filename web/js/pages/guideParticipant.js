@@ -16,7 +16,7 @@ import {
   textField, textareaField, radioGroup, submitButton, onSubmit, statusBox, showStatus, showErrors,
   errorMessage, apiFieldErrors, enableDraft, clearDraft, requireText,
 } from '../forms.js';
-import { formatDate, formatDateTime, todayInHelsinki, dateFromIso, mondayOf } from '../format.js';
+import { formatDate, formatDateTime, formatTime, todayInHelsinki, dateFromIso, mondayOf } from '../format.js';
 import { pick, pickText, isEmptyLocalized, localizedHtml } from '../content.js';
 
 // ---- small helpers ----------------------------------------------------------------------------------
@@ -78,7 +78,7 @@ export function lastSeenText(iso) {
   const lang = getLang();
   const days = daysSince(iso);
   if (days === null) return t('staffp.never_seen');
-  if (days <= 0) return t('staffp.seen_today', { time: formatDateTime(iso, lang).split(' ').slice(-2).join(' ') });
+  if (days <= 0) return t('staffp.seen_today', { time: formatTime(iso, lang) });
   if (days === 1) return t('staffp.seen_yesterday', { date: formatDate(iso, lang) });
   return t('staffp.seen_days_ago', { n: days, date: formatDate(iso, lang) });
 }
