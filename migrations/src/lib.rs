@@ -25,6 +25,14 @@ mod m20261122_000016_create_program_version_blobs;
 mod m20261122_000017_add_program_to_courses;
 mod m20261122_000018_add_preferences_to_users;
 mod m20261122_000019_create_notifications;
+mod m20261122_000020_create_item_progress;
+mod m20261122_000021_create_activity_days;
+mod m20261122_000022_create_exercise_answers;
+mod m20261122_000023_create_answer_submissions;
+mod m20261122_000024_create_answer_comments;
+mod m20261122_000040_create_goals;
+mod m20261122_000041_create_goal_history;
+mod m20261122_000042_create_measures;
 
 pub struct Migrator;
 
@@ -51,6 +59,14 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000017_add_program_to_courses::Migration),
             Box::new(m20261122_000018_add_preferences_to_users::Migration),
             Box::new(m20261122_000019_create_notifications::Migration),
+            Box::new(m20261122_000020_create_item_progress::Migration),
+            Box::new(m20261122_000021_create_activity_days::Migration),
+            Box::new(m20261122_000022_create_exercise_answers::Migration),
+            Box::new(m20261122_000023_create_answer_submissions::Migration),
+            Box::new(m20261122_000024_create_answer_comments::Migration),
+            Box::new(m20261122_000040_create_goals::Migration),
+            Box::new(m20261122_000041_create_goal_history::Migration),
+            Box::new(m20261122_000042_create_measures::Migration),
         ]
     }
 }

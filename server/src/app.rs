@@ -29,6 +29,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::feedback::routes::routes)
                 .configure(crate::content::routes::routes)
                 .configure(crate::notifications::routes::routes)
+                .configure(crate::goals::routes::routes)
+                .configure(crate::measures::routes::routes)
+                .configure(crate::progress::routes::routes)
+                .configure(crate::answers::routes::routes)
                 .default_service(web::to(|| async {
                     HttpResponse::from_error(AppError::NotFound)
                 })),

@@ -1,6 +1,7 @@
 //! Etäpolku server: accounts, courses and the service rules, HTTP API and web UI.
 
 pub mod accounts;
+pub mod answers;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -15,11 +16,14 @@ pub mod enrolment;
 pub mod entity;
 pub mod error;
 pub mod feedback;
+pub mod goals;
 pub mod health;
 pub mod http;
 pub mod mail;
+pub mod measures;
 pub mod notifications;
 pub mod openapi;
+pub mod progress;
 pub mod providers;
 pub mod startup;
 pub mod state;

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod answers;
 mod audit;
 mod auth;
 mod authorization;
@@ -11,7 +12,10 @@ mod content;
 mod courses;
 mod enrolment;
 mod feedback;
+mod goals;
 mod health;
+mod measures;
 mod mfa;
 mod notifications;
+mod progress;
 mod team;

@@ -189,7 +189,7 @@ pub struct ModuleView {
 }
 
 /// The day module `index` (0-based) opens.
-fn opens_on(c: &course::Model, index: usize) -> AppResult<NaiveDate> {
+pub fn opens_on(c: &course::Model, index: usize) -> AppResult<NaiveDate> {
     let schedule = schedule_of(c)?;
     Ok(match ReleaseMode::parse(&c.release_mode) {
         ReleaseMode::All => schedule.onsite1_start,

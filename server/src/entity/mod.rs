@@ -2,11 +2,19 @@
 //! types before anything reaches JSON (STYLE.md, convention 5).
 
 pub mod accessibility_feedback;
+pub mod activity_day;
+pub mod answer_comment;
+pub mod answer_submission;
 pub mod audit_log;
 pub mod blob;
 pub mod course;
 pub mod course_transition;
 pub mod enrolment;
+pub mod exercise_answer;
+pub mod goal;
+pub mod goal_history;
+pub mod item_progress;
+pub mod measure;
 pub mod notification;
 pub mod one_time_token;
 pub mod program;
