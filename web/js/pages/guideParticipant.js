@@ -700,10 +700,13 @@ function logEntry(env, task, log) {
   const body = textareaField({ name: 'body', label: t('staffp.feedback_label'), rows: 3, maxlength: 5000 });
   const form = h('form', { class: 'form feedback-form', 'data-form': 'log-feedback' },
     body.wrap, h('p', { class: 'actions' }, submitButton(t('staffp.feedback_send'), { variant: 'secondary' })));
+  const draftKey = `staff-feedback.${log.id}`;
+  const restored = enableDraft(form, draftKey);
   onSubmit(form, {
     validate: (v) => requireText(v, 'body', t('staffp.feedback_missing')),
     submit: async (v) => {
       await post(`/api/v1/courses/${env.cid}/participants/${env.pidq}/tasks/${encodeURIComponent(task.id)}/logs/${encodeURIComponent(log.id)}/feedback`, { body: v.body.trim() });
+      clearDraft(draftKey);
       await env.reload('tasks', t('staffp.feedback_sent', { name: env.person.display_name }));
     },
   });
@@ -716,7 +719,8 @@ function logEntry(env, task, log) {
     feedback.length ? h('ul', { class: 'comment-list' }, feedback.map((f) => h('li', { class: 'comment' },
       h('p', { class: 'comment-meta' }, h('strong', null, f.author ? f.author.display_name : ''), ` – ${formatDateTime(f.created_at, lang)}`),
       h('p', { class: 'comment-body' }, f.body)))) : null,
-    h('details', { class: 'disclosure' },
+    // A started feedback (a draft kept on this device, A9) stays open.
+    h('details', { class: 'disclosure', open: restored },
       h('summary', null, t('staffp.feedback_open', { date: formatDate(log.date, lang) })),
       form));
 }
