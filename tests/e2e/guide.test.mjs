@@ -375,6 +375,20 @@ test('(G8) the guide records a start measure; an end measure within 3 months is 
   // Nothing was stored: still one measure.
   const rows = await page.locator('section#mittaukset table tbody tr').count();
   assert.equal(rows, 1);
+
+  // A BDI-21 start measure: only the total field is in the form then.
+  form = page.locator('form[data-form="measure"]');
+  await form.locator('input[name="instrument"][value="bdi21"]').check();
+  assert.equal(await form.locator('input[name^="scores."]').count(), 1, 'the WHOQOL fields are still in the form');
+  await form.locator('input[name="occasion"][value="start"]').check();
+  await form.locator('input[name="measured_on"]').fill(addDays(today, -10));
+  await form.locator('input[name="scores.total"]').fill('64');
+  await form.locator('button[type="submit"]').click();
+  await form.locator('[data-field="scores.total"] .field-error:not([hidden])').waitFor();
+  await form.locator('input[name="scores.total"]').fill('21');
+  await form.locator('button[type="submit"]').click();
+  await page.locator('section#mittaukset .status-box').filter({ hasText: 'BDI-21' }).waitFor();
+  assert.match(await page.locator('section#mittaukset table').innerText(), /Kokonaispisteet 21/);
 });
 
 test('(G9) the provider admin reaches the participant page from the course\'s participant table', { timeout: 120_000 }, async () => {
