@@ -268,6 +268,10 @@ test('(G5) the guide accepts the participant\'s task and gives feedback on its l
   card = page.locator(`article.task-card[data-task="${data.task.id}"]`);
   assert.match(await card.innerText(), /Sovittu yhdessä/);
   assert.equal(await card.locator('button[data-action="accept-task"]').count(), 0);
+  // The acceptance is in the task's change history (loaded when opened).
+  await card.locator('details.task-history > summary').click();
+  await card.locator('details.task-history table').waitFor();
+  assert.match(await card.locator('details.task-history table').innerText(), /Hyväksytty/);
 
   const log = card.locator('li.log-entry').first();
   await log.locator('details.disclosure > summary').click();
@@ -422,6 +426,7 @@ test('(G10) the new screens pass axe and the probes in fi and sv', { timeout: 60
         for (const id of ['edistyminen', 'vastaukset', 'omakuntoutus', 'tavoitteet', 'mittaukset']) await sectionReady(page, id);
         // Open the disclosures so the forms inside them are checked too.
         await page.evaluate(() => document.querySelectorAll('details.disclosure').forEach((d) => { d.open = true; }));
+        await page.waitForFunction(() => !document.querySelector('details.task-history .loading'), null, { timeout: 20_000 });
       } else if (role === 'guide') {
         await page.locator('#progress-section').waitFor();
       }

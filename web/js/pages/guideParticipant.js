@@ -688,10 +688,51 @@ function taskCard(env, task) {
         ],
         rows: weeks,
       })) : null,
+    historyDisclosure(env, task),
     h('h4', null, t('staffp.logs_title', { n: sortedLogs.length })),
     sortedLogs.length
       ? h('ol', { class: 'log-list' }, sortedLogs.map((log) => logEntry(env, task, log)))
       : h('p', { class: 'muted' }, t('staffp.no_logs')));
+}
+
+function changeName(code) {
+  return tOr(`staffp.change.${code}`, code);
+}
+
+/** The task's earlier versions, loaded when opened (each staff read is audited by the server). */
+function historyDisclosure(env, task) {
+  const lang = getLang();
+  const body = h('div', null, loading());
+  const details = h('details', { class: 'disclosure task-history' },
+    h('summary', null, t('staffp.history_open')), body);
+  let loaded = false;
+  details.addEventListener('toggle', async () => {
+    if (!details.open || loaded) return;
+    loaded = true;
+    try {
+      const entries = listOf(await get(`/api/v1/courses/${env.cid}/participants/${env.pidq}/tasks/${encodeURIComponent(task.id)}/history`), 'history');
+      fill(body, dataTable({
+        caption: t('staffp.history_caption', { title: task.title }),
+        filename: 'omakuntoutus-muutokset',
+        emptyText: t('staffp.history_empty'),
+        columns: [
+          { label: t('staffp.col_changed_at'), value: (e) => formatDateTime(e.changed_at, lang) },
+          { label: t('staffp.col_change'), value: (e) => changeName(e.change) },
+          { label: t('staffp.col_changed_by'), value: (e) => (e.changed_by ? e.changed_by.display_name : '–') },
+          { label: t('staffp.col_before'), value: (e) => {
+            const p = e.previous || {};
+            return [p.title, scheduleText(p), p.start_date ? `${formatDate(p.start_date, lang)}, ${p.weeks === 1 ? t('program.task_weeks_one') : t('program.task_weeks', { n: p.weeks })}` : null]
+              .filter(Boolean).join('; ');
+          } },
+        ],
+        rows: entries,
+      }));
+    } catch (err) {
+      loaded = false;
+      fill(body, errorPanel(err));
+    }
+  });
+  return details;
 }
 
 function logEntry(env, task, log) {
