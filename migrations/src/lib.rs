@@ -30,6 +30,11 @@ mod m20261122_000021_create_activity_days;
 mod m20261122_000022_create_exercise_answers;
 mod m20261122_000023_create_answer_submissions;
 mod m20261122_000024_create_answer_comments;
+mod m20261122_000030_create_selfrehab_tasks;
+mod m20261122_000031_create_selfrehab_task_history;
+mod m20261122_000032_create_selfrehab_logs;
+mod m20261122_000033_create_selfrehab_log_feedback;
+mod m20261122_000034_create_scheduled_runs;
 mod m20261122_000040_create_goals;
 mod m20261122_000041_create_goal_history;
 mod m20261122_000042_create_measures;
@@ -64,6 +69,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000022_create_exercise_answers::Migration),
             Box::new(m20261122_000023_create_answer_submissions::Migration),
             Box::new(m20261122_000024_create_answer_comments::Migration),
+            Box::new(m20261122_000030_create_selfrehab_tasks::Migration),
+            Box::new(m20261122_000031_create_selfrehab_task_history::Migration),
+            Box::new(m20261122_000032_create_selfrehab_logs::Migration),
+            Box::new(m20261122_000033_create_selfrehab_log_feedback::Migration),
+            Box::new(m20261122_000034_create_scheduled_runs::Migration),
             Box::new(m20261122_000040_create_goals::Migration),
             Box::new(m20261122_000041_create_goal_history::Migration),
             Box::new(m20261122_000042_create_measures::Migration),

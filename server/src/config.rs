@@ -116,6 +116,9 @@ pub struct Config {
     pub support: SupportContact,
     pub shutdown_timeout: u64,
     pub max_upload_mb: u64,
+    /// Run the scheduled jobs (reminder mails) in this process. Tests turn it off and call the
+    /// jobs themselves with a chosen time.
+    pub scheduler: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -143,6 +146,7 @@ impl Config {
             },
             shutdown_timeout: serve.shutdown_timeout,
             max_upload_mb: serve.max_upload_mb,
+            scheduler: true,
         }
     }
 

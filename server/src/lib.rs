@@ -25,6 +25,8 @@ pub mod notifications;
 pub mod openapi;
 pub mod progress;
 pub mod providers;
+pub mod scheduler;
+pub mod selfrehab;
 pub mod startup;
 pub mod state;
 pub mod team;

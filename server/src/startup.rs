@@ -26,6 +26,8 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    /// The scheduler's task, when `config.scheduler` is on; stopped with the server.
+    scheduler: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -86,10 +88,15 @@ impl Application {
         .disable_signals()
         .listen(listener)?
         .run();
+        let scheduler = state
+            .config
+            .scheduler
+            .then(|| crate::scheduler::start(state.clone()));
         Ok(Application {
             port: addr.port(),
             server,
             state,
+            scheduler,
         })
     }
 
@@ -123,6 +130,10 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some(scheduler) = self.scheduler {
+            scheduler.abort();
+        }
+        result
     }
 }

@@ -18,4 +18,5 @@ mod measures;
 mod mfa;
 mod notifications;
 mod progress;
+mod selfrehab;
 mod team;

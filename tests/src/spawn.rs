@@ -16,8 +16,8 @@ pub struct TestServer {
     pub clock: ManualClock,
     pub data_dir: tempfile::TempDir,
     pub handle: actix_web::dev::ServerHandle,
-    /// Statements the server has sent to its database so far.
-    pub queries: etapolku_server::db::QueryCounter,
+    /// The server's state, for calling scheduled jobs directly (the ticking scheduler is off).
+    pub state: etapolku_server::state::AppState,
     /// Set on PostgreSQL: the per-test database, dropped at the end.
     pub pg_database: Option<(String, String)>,
 }
@@ -65,13 +65,14 @@ async fn try_spawn(now: DateTime<Utc>) -> anyhow::Result<TestServer> {
     );
     config.smtp_url = None; // mails go to the outbox folder, where tests read them
     config.public_url = None;
+    config.scheduler = false; // tests run scheduled jobs themselves, at a time they choose
     config.web_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
     let clock = ManualClock::at(now);
     let app = Application::build(config, Arc::new(clock.clone())).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
     let handle = app.handle();
-    let queries = app.state().queries.clone();
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     Ok(TestServer {
         address,
@@ -79,7 +80,7 @@ async fn try_spawn(now: DateTime<Utc>) -> anyhow::Result<TestServer> {
         clock,
         data_dir,
         handle,
-        queries,
+        state,
         pg_database: pg,
     })
 }

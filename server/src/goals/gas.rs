@@ -60,6 +60,7 @@ pub fn t_score(goals: &[(Weight, GasLevel)]) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

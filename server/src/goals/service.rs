@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -63,7 +63,7 @@ pub async fn lock_enrolment(
     let locked = enrolment::Entity::update_many()
         .col_expr(
             enrolment::Column::CreatedAt,
-            Expr::col(enrolment::Column::CreatedAt).into(),
+            Expr::col(enrolment::Column::CreatedAt),
         )
         .filter(enrolment::Column::CourseId.eq(course_id))
         .filter(enrolment::Column::ParticipantId.eq(participant_id))
@@ -139,6 +139,15 @@ pub async fn list<C: ConnectionTrait>(db: &C, who: Owner) -> AppResult<GoalsView
         t_end: t_of(&goals, |g| g.attainment),
         goals: goals.iter().map(view).collect(),
     })
+}
+
+/// How many goals the participant has set on the course (the home page's "goals set").
+pub async fn goals_set<C: ConnectionTrait>(db: &C, who: Owner) -> AppResult<u64> {
+    Ok(goal::Entity::find()
+        .filter(goal::Column::CourseId.eq(who.course_id))
+        .filter(goal::Column::ParticipantId.eq(who.participant_id))
+        .count(db)
+        .await?)
 }
 
 /// One of the owner's goals; another's is a 404.

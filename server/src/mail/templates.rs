@@ -19,10 +19,20 @@ pub(crate) struct Words {
 }
 
 pub(crate) fn render(w: &Words, name: &str, link: &str) -> Rendered {
+    render_lines(w, w.lines, name, link)
+}
+
+/// As [`render`], with lines made at run time (a count, say) instead of `w.lines`.
+pub(crate) fn render_lines<S: AsRef<str>>(
+    w: &Words,
+    lines: &[S],
+    name: &str,
+    link: &str,
+) -> Rendered {
     let greeting = w.greeting.replace("{name}", name);
     let mut text = format!("{greeting}\n\n");
-    for line in w.lines {
-        text.push_str(line);
+    for line in lines {
+        text.push_str(line.as_ref());
         text.push('\n');
     }
     text.push_str(&format!("\n{link}\n\n{}\n", w.closing));
@@ -32,8 +42,8 @@ pub(crate) fn render(w: &Words, name: &str, link: &str) -> Rendered {
          <p>{}</p>",
         escape(&greeting)
     );
-    for line in w.lines {
-        html.push_str(&format!("<p>{}</p>", escape(line)));
+    for line in lines {
+        html.push_str(&format!("<p>{}</p>", escape(line.as_ref())));
     }
     html.push_str(&format!(
         "<p><a href=\"{href}\" style=\"display:inline-block;padding:12px 20px;background:#0b4f8a;\

@@ -1,0 +1,14 @@
+//! The scheduler's jobs; each is callable on its own (tests call them with a chosen `now`).
+
+pub mod task_reminders;
+
+use chrono::{DateTime, Utc};
+
+use crate::state::AppState;
+
+/// Runs every job once; a failure is logged, not raised, so one job cannot stop the others.
+pub async fn run_all(state: &AppState, now: DateTime<Utc>) {
+    if let Err(e) = task_reminders::run(state, now).await {
+        tracing::warn!(error = %e, job = task_reminders::JOB, "scheduled job failed");
+    }
+}
