@@ -497,20 +497,31 @@ function drawAnswers(env) {
     const answers = listOf(await get(`/api/v1/courses/${cid}/answers?participant=${pidq}`), 'answers');
     if (!answers.length) return h('p', null, t('staffp.no_answers'));
     // The questions come from the program: one request per module that has answers.
-    const numbers = [...new Set(answers.map((a) => a.module_number).filter((n) => Number.isInteger(n)))];
-    const modules = new Map();
-    await Promise.all(numbers.map(async (n) => {
-      try {
-        modules.set(n, questionsOf(await get(`/api/v1/courses/${cid}/program/modules/${n}`)));
-      } catch {
-        modules.set(n, questionsOf(null));
+    const loaded = new Map();
+    const moduleAt = (n) => {
+      if (!loaded.has(n)) {
+        loaded.set(n, get(`/api/v1/courses/${cid}/program/modules/${n}`).then(questionsOf, () => null));
       }
-    }));
+      return loaded.get(n);
+    };
+    // module_number counts the modules the participant sees; staff also see hidden modules, so an
+    // item may sit a few numbers later for staff. Look there when it is not where expected.
+    const questionsFor = async (answer) => {
+      const n = answer.module_number;
+      if (!Number.isInteger(n)) return questionsOf(null);
+      for (let k = n; k <= n + 3; k += 1) {
+        const found = await moduleAt(k);
+        if (found && found.items.has(answer.item_id)) return found;
+        if (!found && k > n) break;
+      }
+      return (await moduleAt(n)) || questionsOf(null);
+    };
     const sorted = [...answers].sort((a, b) => (a.module_number - b.module_number)
       || String(b.submitted_at).localeCompare(String(a.submitted_at)));
+    const found = await Promise.all(sorted.map(questionsFor));
     return [
       h('p', null, t('staffp.answers_intro', { n: answers.length })),
-      sorted.map((a) => answerCard(env, a, modules.get(a.module_number) || questionsOf(null))),
+      sorted.map((a, i) => answerCard(env, a, found[i])),
     ];
   });
 }
