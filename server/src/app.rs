@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::goals::routes::routes)
                 .configure(crate::measures::routes::routes)
                 .configure(crate::progress::routes::routes)
+                .configure(crate::home::routes::routes)
                 .configure(crate::answers::routes::routes)
                 .configure(crate::selfrehab::routes::routes)
                 .default_service(web::to(|| async {

@@ -18,6 +18,7 @@ pub mod error;
 pub mod feedback;
 pub mod goals;
 pub mod health;
+pub mod home;
 pub mod http;
 pub mod mail;
 pub mod measures;

@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         crate::goals::routes::staff_history,
         crate::measures::routes::my_list, crate::measures::routes::staff_list,
         crate::measures::routes::staff_record,
+        crate::home::routes::my_home,
         crate::progress::routes::rules_text, crate::progress::routes::my_progress,
         crate::progress::routes::open, crate::progress::routes::heartbeat,
         crate::progress::routes::media, crate::progress::routes::complete,

@@ -14,6 +14,7 @@ mod enrolment;
 mod feedback;
 mod goals;
 mod health;
+mod home;
 mod measures;
 mod mfa;
 mod notifications;

@@ -503,7 +503,7 @@ mod tests {
             ),
             ("q9", Answer::Text("x".into())),
         ]);
-        let errors = field_codes(validate(&bad, &qs).err().expect("invalid"));
+        let errors = field_codes(validate(&bad, &qs).expect_err("invalid"));
         assert_eq!(
             errors,
             vec![

@@ -150,3 +150,50 @@ pub async fn outline_of<C: ConnectionTrait>(db: &C, c: &course::Model) -> AppRes
     map.insert(uuid, outline.clone());
     Ok(outline)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program() -> Program {
+        let page = |id: &str, hidden: bool| serde_json::json!({"id": id, "title": [["fi", id]], "kind": "page", "html": [], "hidden": hidden});
+        let exercise = serde_json::json!({
+            "id": "ex", "title": [["fi", "Harjoitus"]], "kind": "exercise", "instructions": [],
+            "hidden": false,
+            "questions": [
+                {"id": "ex-q1", "text": [["fi", "Lue"]], "type": "description"},
+                {"id": "ex-q2", "text": [["fi", "Kerro"]], "type": "essay"},
+            ],
+        });
+        serde_json::from_value(serde_json::json!({
+            "title": [["fi", "Ohjelma"]], "languages": ["fi"],
+            "modules": [
+                {"id": "m1", "title": [], "summary": [], "hidden": false,
+                 "items": [page("a", false), page("secret", true), exercise]},
+                {"id": "m-hidden", "title": [], "summary": [], "hidden": true,
+                 "items": [page("b", false)]},
+                {"id": "m2", "title": [], "summary": [], "hidden": false,
+                 "items": [page("c", false)]},
+            ],
+        }))
+        .unwrap_or_else(|e| panic!("test program: {e}"))
+    }
+
+    #[test]
+    fn hidden_modules_and_items_are_not_required_and_numbers_follow_visible_modules() {
+        let o = Outline::from_program(&program());
+        assert_eq!(o.modules.len(), 2);
+        assert_eq!(o.modules[0].items.len(), 2);
+        assert!(o.find("secret").is_none());
+        assert!(o.find("b").is_none());
+        let (m, it) = o.find("c").unwrap_or_else(|| panic!("c"));
+        assert_eq!((m.number, it.kind), (2, "page"));
+        let (_, ex) = o.find("ex").unwrap_or_else(|| panic!("ex"));
+        assert_eq!(ex.completion, Completion::Answer);
+        assert_eq!(
+            ex.questions,
+            vec!["ex-q2".to_owned()],
+            "descriptions are not answered"
+        );
+    }
+}

@@ -474,7 +474,7 @@ pub fn check_media(position_s: f64, duration_s: f64) -> AppResult<()> {
             "the duration must be more than 0 and at most 86400 seconds",
         ));
     }
-    if !position_s.is_finite() || position_s < 0.0 || position_s > MAX_MEDIA_SECONDS {
+    if !(0.0..=MAX_MEDIA_SECONDS).contains(&position_s) {
         errors.push(crate::error::FieldError::new(
             "position_s",
             "out_of_range",
