@@ -17,6 +17,7 @@ const admin = () => import('./pages/admin.js');
 const settings = () => import('./pages/settings.js');
 const program = () => import('./pages/program.js');
 const programs = () => import('./pages/programs.js');
+const guideParticipant = () => import('./pages/guideParticipant.js');
 
 export const routes = [
   route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
@@ -34,9 +35,11 @@ export const routes = [
   route('guide-courses', '/ohjaus', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursesPage }),
   route('guide-course', '/ohjaus/kurssi/:id', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursePage }),
   route('guide-program-module', '/ohjaus/kurssi/:id/ohjelma/:n', { roles: ['guide'], nav: 'courses', load: async () => (await program()).staffModulePage }),
+  route('guide-participant', '/ohjaus/kurssi/:id/osallistuja/:pid', { roles: ['guide'], nav: 'courses', load: async () => (await guideParticipant()).participantPage }),
   route('admin-courses', '/hallinta', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursesPage }),
   route('admin-course', '/hallinta/kurssi/:id', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursePage }),
   route('admin-program-module', '/hallinta/kurssi/:id/ohjelma/:n', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await program()).staffModulePage }),
+  route('admin-participant', '/hallinta/kurssi/:id/osallistuja/:pid', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await guideParticipant()).participantPage }),
   route('admin-programs', '/hallinta/ohjelmat', { roles: STAFF_ADMIN, nav: 'programs', load: async () => (await programs()).programsPage }),
   route('admin-staff', '/hallinta/henkilosto', { roles: STAFF_ADMIN, nav: 'staff', load: async () => (await admin()).staffPage }),
   route('admin-participants', '/hallinta/osallistujat', { roles: STAFF_ADMIN, nav: 'participants', load: async () => (await admin()).participantsPage }),

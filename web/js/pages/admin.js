@@ -16,6 +16,7 @@ import {
 } from '../ui.js';
 import { isMonday, formatDate } from '../format.js';
 import { loadCourseProgram, courseProgramSection } from './program.js';
+import { participantPath, loadCourseProgressSection } from './guideParticipant.js';
 import {
   coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable, historyTable,
   sendLinkButton,
@@ -131,7 +132,7 @@ export async function adminCoursePage(ctx) {
   };
 
   async function load() {
-    const [course, enrolments, team, history, staff, participants, sites, program, programs] = await Promise.all([
+    const [course, enrolments, team, history, staff, participants, sites, program, programs, progress] = await Promise.all([
       get(`/api/v1/courses/${id}`),
       get(`/api/v1/courses/${id}/participants`),
       get(`/api/v1/courses/${id}/team`),
@@ -142,8 +143,10 @@ export async function adminCoursePage(ctx) {
       loadCourseProgram(ctx.params.id),
       // Only an organisation's own admins have programs; anyone else gets an empty list here.
       get('/api/v1/programs').catch(() => []),
+      // The participants' progress, for counting; shows its own error in its section.
+      loadCourseProgressSection({ courseId: ctx.params.id, basePath: '/hallinta' }),
     ]);
-    return { course, enrolments, team, history, staff, participants, sites, program, programs };
+    return { course, enrolments, team, history, staff, participants, sites, program, programs, progress };
   }
 
   /** Reloads everything and shows the message in the section where the action was taken. */
@@ -169,6 +172,7 @@ export async function adminCoursePage(ctx) {
     fill(slot, 
       courseFacts(course),
       courseWarnings(course),
+      data.progress,
       scheduleSection(data),
       programSection(data),
       teamSection(data),
@@ -354,7 +358,8 @@ export async function adminCoursePage(ctx) {
       h('h2', { id: 'enrol-title' }, t('enrolment.title')),
       h('p', null, t('enrolment.count', { n: count })),
       statuses.enrol,
-      enrolmentsTable(enrolments, { status: statuses.enrol, extraColumns: [changeGuide, removeButton] }),
+      enrolmentsTable(enrolments, { status: statuses.enrol, extraColumns: [changeGuide, removeButton],
+        participantHref: (e) => participantPath('/hallinta', course.id, e.participant.id) }),
       h('h3', null, t('enrolment.add_title')),
       count >= 12 ? notice('info', h('p', null, t('enrolment.full'))) : (free.length ? form : h('p', null, t('enrolment.nobody_to_add'), ' ', h('a', { href: '/hallinta/osallistujat' }, t('enrolment.invite_first')))));
   }

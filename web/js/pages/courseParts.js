@@ -107,11 +107,15 @@ export function sendLinkButton(participant, status) {
   return button;
 }
 
-/** Participants of a course. extraColumns are appended (admin: change guide, remove). */
-export function enrolmentsTable(enrolments, { status, extraColumns = [], sendLink = true }) {
+/**
+ * Participants of a course. extraColumns are appended (admin: change guide, remove).
+ * participantHref(e), when given, links each name to the participant's page.
+ */
+export function enrolmentsTable(enrolments, { status, extraColumns = [], sendLink = true, participantHref = null }) {
   const lang = getLang();
   const columns = [
-    { label: t('person.name'), value: (e) => e.participant.display_name },
+    { label: t('person.name'), value: (e) => e.participant.display_name,
+      cell: participantHref ? (e) => h('a', { href: participantHref(e), class: 'participant-link' }, e.participant.display_name) : null },
     { label: t('person.email'), value: (e) => e.participant.email, csvOnly: true },
     { label: t('enrolment.decision_date'), value: (e) => formatDate(e.decision_date, lang) },
     { label: t('enrolment.personal_guide'), value: (e) => (e.personal_guide ? e.personal_guide.display_name : t('enrolment.no_guide')) },

@@ -7,6 +7,7 @@ import { loading, errorPanel, scheduleTable, section } from '../ui.js';
 import { statusBox } from '../forms.js';
 import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable } from './courseParts.js';
 import { loadCourseProgram, courseProgramSection } from './program.js';
+import { loadCourseProgressSection, participantPath } from './guideParticipant.js';
 
 export async function guideCoursesPage(ctx) {
   ctx.setTitle(t('guide.courses_title'));
@@ -32,12 +33,15 @@ export async function guideCoursePage(ctx) {
   let enrolments;
   let team;
   let program;
+  let progress;
   try {
-    [course, enrolments, team, program] = await Promise.all([
+    [course, enrolments, team, program, progress] = await Promise.all([
       get(`/api/v1/courses/${id}`),
       get(`/api/v1/courses/${id}/participants`),
       get(`/api/v1/courses/${id}/team`),
       loadCourseProgram(ctx.params.id),
+      // Shows its own error in its section, so the rest of the page still works without it.
+      loadCourseProgressSection({ courseId: ctx.params.id, basePath: '/ohjaus' }),
     ]);
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
@@ -51,12 +55,14 @@ export async function guideCoursePage(ctx) {
   fill(slot, 
     courseFacts(course),
     courseWarnings(course),
+    progress,
     section(t('schedule.title'), scheduleTable(course)),
     courseProgramSection(program, { courseId: id, basePath: '/ohjaus' }),
     section(t('enrolment.title'),
       h('p', null, t('guide.participants_intro')),
       linkStatus,
-      enrolmentsTable(enrolments, { status: linkStatus })),
+      enrolmentsTable(enrolments, { status: linkStatus,
+        participantHref: (e) => participantPath('/ohjaus', course.id, e.participant.id) })),
     section(t('team.title'),
       teamCheck(team.check),
       teamTable(team.members || [])));
