@@ -288,6 +288,7 @@ pub async fn update(
     Ok(view(&after))
 }
 
+/// Deletes a goal whose baseline is not rated; the tasks serving it are unlinked.
 pub async fn delete(
     db: &DatabaseConnection,
     who: Owner,
