@@ -20,4 +20,5 @@ mod mfa;
 mod notifications;
 mod progress;
 mod selfrehab;
+mod selfrehab_goals;
 mod team;

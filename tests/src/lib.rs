@@ -1,4 +1,5 @@
 //! Shared pieces of Etäpolku's test and benchmark tools: starting the real server on a free port
 //! against a fresh database (SQLite by default, PostgreSQL when `DATABASE_URL` is set).
 
+pub mod home_dataset;
 pub mod spawn;

@@ -18,6 +18,8 @@ pub struct Model {
     pub start_date: Date,
     pub weeks: i32,
     pub source_item_id: Option<String>,
+    /// The participant's goal (same course) this task serves.
+    pub goal_id: Option<i32>,
     /// `active` or `ended`.
     pub status: String,
     pub ended_on: Option<Date>,

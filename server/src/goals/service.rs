@@ -288,6 +288,7 @@ pub async fn update(
     Ok(view(&after))
 }
 
+/// Deletes a goal whose baseline is not rated; the tasks serving it are unlinked.
 pub async fn delete(
     db: &DatabaseConnection,
     who: Owner,
@@ -300,6 +301,9 @@ pub async fn delete(
     if before.baseline.is_some() {
         return Err(rated());
     }
+    // Tasks serving the goal lose the link in the same transaction (each keeps it in its
+    // history); the foreign key would refuse the delete otherwise.
+    crate::selfrehab::service::unlink_goal(&txn, &before, actor_id, now).await?;
     goal::Entity::delete_by_id(before.id).exec(&txn).await?;
     remember(&txn, &before, actor_id, "delete", Some(&before), now).await?;
     txn.commit().await?;

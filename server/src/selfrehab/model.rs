@@ -40,10 +40,13 @@ pub struct NewTask {
     pub weeks: Option<i64>,
     /// A `task` item of the course's program this task was made from.
     pub source_item_id: Option<String>,
+    /// One of the participant's goals on this course that the task serves.
+    pub goal_id: Option<Uuid>,
 }
 
 /// Changes to a task; fields left out stay as they are. Giving `days` switches to fixed days,
-/// giving `times_per_week` to a number of times a week. `minutes: null` clears the duration.
+/// giving `times_per_week` to a number of times a week. `minutes: null` clears the duration,
+/// `goal_id: null` the link to a goal. Changing only the goal keeps both acceptances.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskChange {
@@ -56,6 +59,10 @@ pub struct TaskChange {
     pub minutes: Option<Option<i64>>,
     pub start_date: Option<NaiveDate>,
     pub weeks: Option<i64>,
+    /// One of the participant's goals on this course, or null for none.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>)]
+    pub goal_id: Option<Option<Uuid>>,
 }
 
 /// One day's log.
@@ -289,6 +296,13 @@ pub struct AdherenceView {
     pub weeks: Vec<WeekAdherence>,
 }
 
+/// The goal a task serves.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GoalRef {
+    pub id: Uuid,
+    pub title: String,
+}
+
 /// A self-rehabilitation task with its logs and adherence.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TaskView {
@@ -304,6 +318,8 @@ pub struct TaskView {
     /// The last planned day.
     pub end_date: NaiveDate,
     pub source_item_id: Option<String>,
+    /// The participant's goal this task serves, if any.
+    pub goal: Option<GoalRef>,
     pub status: TaskStatus,
     /// The day it was ended, when it was.
     pub ended_on: Option<NaiveDate>,
@@ -346,6 +362,10 @@ pub struct TaskSnapshot {
     pub minutes: Option<u16>,
     pub start_date: NaiveDate,
     pub weeks: u8,
+    /// The goal the task served (its id; the goal may since have been deleted). Missing in
+    /// entries written before tasks could be linked to goals.
+    #[serde(default)]
+    pub goal_id: Option<Uuid>,
     pub status: TaskStatus,
     pub ended_on: Option<NaiveDate>,
     pub participant_accepted_at: Option<DateTime<Utc>>,
@@ -356,7 +376,7 @@ pub struct TaskSnapshot {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
-    /// What, when or for how long changed.
+    /// What, when, for how long, or the goal it serves changed.
     Changed,
     Accepted,
     Ended,

@@ -4,12 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
 use chrono::{Datelike, Days, NaiveDate};
 use etapolku_content::model::ItemKind;
+use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -19,10 +21,11 @@ use crate::content::delivery::course_program;
 use crate::courses::access::course_for_staff;
 use crate::courses::service::schedule_of;
 use crate::entity::{
-    course, enrolment, selfrehab_log, selfrehab_log_feedback, selfrehab_task,
+    course, enrolment, goal, selfrehab_log, selfrehab_log_feedback, selfrehab_task,
     selfrehab_task_history, user,
 };
 use crate::error::{AppError, AppResult};
+use crate::goals::service::lock_enrolment;
 use crate::notifications::service::{Kind, Notice, notify};
 use crate::selfrehab::model::*;
 use crate::selfrehab::plan::{self, DaySet, Plan, Rhythm};
@@ -124,6 +127,8 @@ fn snapshot(t: &selfrehab_task::Model) -> TaskSnapshot {
         minutes: t.minutes.and_then(|m| u16::try_from(m).ok()),
         start_date: t.start_date,
         weeks: weeks_of(t),
+        // Filled in by the caller that writes the history: the goal's id is another query.
+        goal_id: None,
         status: TaskStatus::parse(&t.status),
         ended_on: t.ended_on,
         participant_accepted_at: t.participant_accepted_at,
@@ -184,6 +189,57 @@ async fn suggestion<C: ConnectionTrait>(
         .filter(|i| matches!(i.kind, ItemKind::Task { .. }))
         .cloned()
         .ok_or_else(unknown)
+}
+
+fn unknown_goal() -> AppError {
+    AppError::field(
+        "goal_id",
+        "unknown",
+        "no such goal of the participant on this course",
+    )
+}
+
+/// The plan's goal `id`; a goal of another participant or course is `unknown`, as is none.
+async fn goal_of<C: ConnectionTrait>(db: &C, owner: &Owner, id: Uuid) -> AppResult<goal::Model> {
+    goal::Entity::find()
+        .filter(goal::Column::Uuid.eq(id))
+        .filter(goal::Column::ParticipantId.eq(owner.participant.id))
+        .filter(goal::Column::CourseId.eq(owner.course.id))
+        .one(db)
+        .await?
+        .ok_or_else(unknown_goal)
+}
+
+/// Starts the transaction that writes `task`. When it is linked to a goal (before or after),
+/// the participant's enrolment row is held, as deleting a goal does, and the goal it is to be
+/// linked to is checked again under that lock: a goal deleted meanwhile is `unknown`, never a
+/// dangling link.
+async fn begin_write(
+    state: &AppState,
+    task: &selfrehab_task::Model,
+    linked_before: bool,
+) -> AppResult<DatabaseTransaction> {
+    if !linked_before && task.goal_id.is_none() {
+        return Ok(state.db.begin().await?);
+    }
+    let txn = lock_enrolment(&state.db, task.course_id, task.participant_id).await?;
+    if let Some(id) = task.goal_id {
+        goal::Entity::find_by_id(id)
+            .filter(goal::Column::ParticipantId.eq(task.participant_id))
+            .filter(goal::Column::CourseId.eq(task.course_id))
+            .one(&txn)
+            .await?
+            .ok_or_else(unknown_goal)?;
+    }
+    Ok(txn)
+}
+
+/// The goal's uuid for a task's history; a goal that is gone leaves none.
+async fn goal_uuid<C: ConnectionTrait>(db: &C, id: Option<i32>) -> AppResult<Option<Uuid>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(goal::Entity::find_by_id(id).one(db).await?.map(|g| g.uuid))
 }
 
 /// Creates a task; the creator's side is accepted. A guide's proposal notifies the participant.
@@ -258,12 +314,16 @@ pub async fn create(
     };
     let start = input.start_date.unwrap_or(today);
     check_start(&owner.course, start)?;
+    let goal_id = match input.goal_id {
+        Some(id) => Some(goal_of(&state.db, owner, id).await?.id),
+        None => None,
+    };
     let (days, times) = match rhythm {
         Rhythm::Days(d) => (Some(d.to_stored()), None),
         Rhythm::TimesPerWeek(n) => (None, Some(i32::from(n))),
     };
     let guide = actor.party == Party::Guide;
-    let task = selfrehab_task::ActiveModel {
+    let row = selfrehab_task::ActiveModel {
         uuid: Set(Uuid::new_v4()),
         participant_id: Set(owner.participant.id),
         course_id: Set(owner.course.id),
@@ -275,6 +335,7 @@ pub async fn create(
         start_date: Set(start),
         weeks: Set(i32::from(weeks)),
         source_item_id: Set(source.map(|s| s.id)),
+        goal_id: Set(goal_id),
         status: Set(TaskStatus::Active.as_str().to_owned()),
         ended_on: Set(None),
         participant_accepted_at: Set((!guide).then_some(now)),
@@ -285,9 +346,20 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&state.db)
-    .await?;
+    };
+    // As in `save`: the goal is checked again under the lock deleting a goal takes.
+    let txn = if let Some(id) = goal_id {
+        let txn = lock_enrolment(&state.db, owner.course.id, owner.participant.id).await?;
+        goal::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(unknown_goal)?;
+        txn
+    } else {
+        state.db.begin().await?
+    };
+    let task = row.insert(&txn).await?;
+    txn.commit().await?;
     if guide {
         proposed(state, &owner.participant, &task).await?;
     }
@@ -332,9 +404,11 @@ async fn save(
     let now = state.now();
     after.version = before.version + 1;
     after.updated_at = now;
-    let previous = serde_json::to_string(&snapshot(before))
+    let txn = begin_write(state, &after, before.goal_id.is_some()).await?;
+    let mut previous = snapshot(before);
+    previous.goal_id = goal_uuid(&txn, before.goal_id).await?;
+    let previous = serde_json::to_string(&previous)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("task snapshot: {e}")))?;
-    let txn = state.db.begin().await?;
     let mut values = after.clone().into_active_model().reset_all();
     values.id = NotSet;
     values.uuid = NotSet;
@@ -367,7 +441,9 @@ async fn save(
 
 /// Applies a change. When what, when or for how long changes, the changer's side accepts the
 /// new version and the other side's acceptance is cleared: it is agreed again only when both
-/// have seen it. A guide's change notifies the participant.
+/// have seen it, and a guide's change notifies the participant. Linking the task to another goal
+/// (or to none) is a new version too, but leaves both acceptances as they were: it does not
+/// change what is agreed to be done.
 pub async fn change(
     state: &AppState,
     owner: &Owner,
@@ -398,6 +474,12 @@ pub async fn change(
         check_start(&owner.course, s)?;
         after.start_date = s;
     }
+    if let Some(g) = input.goal_id {
+        after.goal_id = match g {
+            Some(id) => Some(goal_of(&state.db, owner, id).await?.id),
+            None => None,
+        };
+    }
     // Compare as read back, so `["wed","mon"]` for a stored `mon,wed` is no change.
     let unchanged = after.title == task.title
         && after.details == task.details
@@ -405,24 +487,26 @@ pub async fn change(
         && after.minutes == task.minutes
         && after.weeks == task.weeks
         && after.start_date == task.start_date;
-    if unchanged {
+    if unchanged && after.goal_id == task.goal_id {
         return Ok(task);
     }
     let now = state.now();
-    match actor.party {
-        Party::Participant => {
-            after.participant_accepted_at = Some(now);
-            after.guide_accepted_at = None;
-            after.guide_accepted_by = None;
-        }
-        Party::Guide => {
-            after.guide_accepted_at = Some(now);
-            after.guide_accepted_by = Some(actor.user_id);
-            after.participant_accepted_at = None;
+    if !unchanged {
+        match actor.party {
+            Party::Participant => {
+                after.participant_accepted_at = Some(now);
+                after.guide_accepted_at = None;
+                after.guide_accepted_by = None;
+            }
+            Party::Guide => {
+                after.guide_accepted_at = Some(now);
+                after.guide_accepted_by = Some(actor.user_id);
+                after.participant_accepted_at = None;
+            }
         }
     }
     let saved = save(state, &task, after, Change::Changed, actor).await?;
-    if actor.party == Party::Guide {
+    if actor.party == Party::Guide && !unchanged {
         proposed(state, &owner.participant, &saved).await?;
     }
     Ok(saved)
@@ -475,6 +559,53 @@ pub async fn end(
     after.status = TaskStatus::Ended.as_str().to_owned();
     after.ended_on = Some(today);
     save(state, &task, after, Change::Ended, actor).await
+}
+
+/// Unlinks the tasks serving `g`, which is being deleted in `txn`: each becomes a new version
+/// with the link in its history, acceptances untouched. The caller holds the participant's
+/// enrolment row (as every write of a linked task does), so no task changes under it.
+pub async fn unlink_goal(
+    txn: &DatabaseTransaction,
+    g: &goal::Model,
+    actor_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let tasks = selfrehab_task::Entity::find()
+        .filter(selfrehab_task::Column::GoalId.eq(g.id))
+        .all(txn)
+        .await?;
+    for t in tasks {
+        let mut previous = snapshot(&t);
+        previous.goal_id = Some(g.uuid);
+        let previous = serde_json::to_string(&previous)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("task snapshot: {e}")))?;
+        let swapped = selfrehab_task::Entity::update_many()
+            .col_expr(selfrehab_task::Column::GoalId, Expr::value(None::<i32>))
+            .col_expr(selfrehab_task::Column::Version, Expr::value(t.version + 1))
+            .col_expr(selfrehab_task::Column::UpdatedAt, Expr::value(now))
+            .filter(selfrehab_task::Column::Id.eq(t.id))
+            .filter(selfrehab_task::Column::Version.eq(t.version))
+            .exec(txn)
+            .await?;
+        if swapped.rows_affected != 1 {
+            return Err(AppError::conflict(
+                "task_changed",
+                "a task linked to the goal was changed meanwhile; try again",
+            ));
+        }
+        selfrehab_task_history::ActiveModel {
+            task_id: Set(t.id),
+            version: Set(t.version),
+            change: Set(Change::Changed.as_str().to_owned()),
+            changed_by: Set(actor_id),
+            changed_at: Set(now),
+            previous: Set(previous),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Earlier versions, newest first.
@@ -632,7 +763,7 @@ pub async fn add_feedback(
 }
 
 /// The plan's tasks as views (active first, then by start), with logs, feedback and adherence,
-/// in four queries whatever the number of tasks.
+/// in five queries whatever the number of tasks.
 pub async fn views<C: ConnectionTrait>(
     db: &C,
     owner: &Owner,
@@ -668,6 +799,28 @@ pub async fn views<C: ConnectionTrait>(
             .all(db)
             .await?
     };
+    let goals: HashMap<i32, GoalRef> = {
+        let ids: HashSet<i32> = tasks.iter().filter_map(|t| t.goal_id).collect();
+        if ids.is_empty() {
+            HashMap::new()
+        } else {
+            goal::Entity::find()
+                .filter(goal::Column::Id.is_in(ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|g| {
+                    (
+                        g.id,
+                        GoalRef {
+                            id: g.uuid,
+                            title: g.title,
+                        },
+                    )
+                })
+                .collect()
+        }
+    };
     let people = names(
         db,
         feedback
@@ -695,13 +848,15 @@ pub async fn views<C: ConnectionTrait>(
         .into_iter()
         .map(|t| {
             let logs = logs_of.remove(&t.id).unwrap_or_default();
-            view(t, &logs, &mut feedback_of, &people, today)
+            let goal = t.goal_id.and_then(|g| goals.get(&g).cloned());
+            view(t, goal, &logs, &mut feedback_of, &people, today)
         })
         .collect())
 }
 
 fn view(
     t: selfrehab_task::Model,
+    goal: Option<GoalRef>,
     logs: &[selfrehab_log::Model],
     feedback_of: &mut HashMap<i32, Vec<FeedbackView>>,
     people: &HashMap<i32, PersonName>,
@@ -734,6 +889,7 @@ fn view(
         weeks: snap.weeks,
         end_date: plan::end_date(t.start_date, snap.weeks),
         source_item_id: t.source_item_id,
+        goal,
         status: snap.status,
         ended_on: t.ended_on,
         participant_accepted_at: t.participant_accepted_at,
