@@ -393,6 +393,18 @@ test('(J6) the participant sets two goals with their five levels, edits one, and
   await page.locator('.status-box', { hasText: 'Muutokset on tallennettu.' }).waitFor();
   assert.equal(await page.locator('.goal-card', { hasText: 'Ulkoilen säännöllisesti joka viikko' }).count(), 1);
 
+  // A new task can be linked to the goal; its card names the goal.
+  const taskForm = page.locator('form[data-form="task-add"]');
+  await taskForm.locator('input[name="title"]').fill('Iltakävely');
+  await taskForm.locator('input[name="mode"][value="times"]').check();
+  await taskForm.locator('select[name="times_per_week"]').selectOption('2');
+  await taskForm.locator('select[name="goal_id"]').selectOption(ids.goal);
+  await taskForm.locator('button[type="submit"]').click();
+  await page.locator('.status-box', { hasText: 'on lisätty' }).waitFor();
+  const linked = page.locator('#sr-tasks .task-card', { hasText: 'Iltakävely' });
+  assert.match((await linked.innerText()).replace(/\s+/g, ' '), /Tavoite Tavoite 1: Ulkoilen säännöllisesti joka viikko/);
+  assert.match(await linked.innerText(), /2 kertaa viikossa/);
+
   // The guide rates the baseline: the participant sees it and can no longer change the goal.
   await callApi(guide.page, 'PUT', `/api/v1/courses/${ids.course}/participants/${ids.participant}/goals/${ids.goal}/baseline`, { level: -1 });
   await open(page, '/omakuntoutus');

@@ -194,6 +194,14 @@ export async function selfRehabPage(ctx) {
       active.length ? active.map((task) => taskCard(task)) : h('p', null, t('selfrehab.tasks_none')));
   }
 
+  /** "Tavoite 1: Ulkoilen" when the task is linked to one of the goals. */
+  function goalOf(task) {
+    const id = task.goal ? task.goal.id : task.goal_id;
+    const g = id ? state.goals.find((x) => x.id === id) : null;
+    if (g) return `${t('goals.goal_n', { n: g.position })}: ${g.title}`;
+    return task.goal ? task.goal.title : null;
+  }
+
   function agreementText(task) {
     if (task.agreed) {
       const who = task.guide_accepted_by ? task.guide_accepted_by.display_name : null;
@@ -229,6 +237,7 @@ export async function selfRehabPage(ctx) {
         h('dt', null, t('selfrehab.when')), h('dd', null, howOftenText(task) || '–'),
         h('dt', null, t('selfrehab.how_long')), h('dd', null, task.minutes ? minutesText(task.minutes) : t('selfrehab.no_minutes')),
         h('dt', null, t('selfrehab.period')), h('dd', null, `${rangeText(task.start_date, task.end_date)} (${task.weeks === 1 ? t('selfrehab.weeks_one') : t('selfrehab.weeks', { n: task.weeks })})`),
+        goalOf(task) ? [h('dt', null, t('selfrehab.goal_fact')), h('dd', null, goalOf(task))] : null,
         h('dt', null, t('selfrehab.agreement')), h('dd', { class: task.agreed ? 'agreed' : 'not-agreed' }, agreementText(task))),
       accept ? h('p', { class: 'actions' }, accept) : null,
       h('h4', null, t('selfrehab.adherence_title')),
@@ -337,6 +346,15 @@ export async function selfRehabPage(ctx) {
     const weeks = selectField({ name: 'weeks', label: t('selfrehab.weeks_label'), value: '4',
       options: Array.from({ length: 12 }, (_, i) => i + 1).map((n) => ({ value: String(n), label: n === 1 ? t('selfrehab.weeks_one') : t('selfrehab.weeks', { n }) })) });
     const minutes = textField({ name: 'minutes', label: t('selfrehab.minutes_label'), hint: t('selfrehab.minutes_hint'), optional: true, inputmode: 'numeric', maxlength: 4 });
+    const goals = [...state.goals].sort((a, b) => a.position - b.position);
+    const goal = goals.length ? selectField({
+      name: 'goal_id',
+      label: t('selfrehab.goal_label'),
+      hint: t('selfrehab.goal_hint'),
+      placeholderLabel: t('selfrehab.goal_none'),
+      options: goals.map((g) => ({ value: g.id, label: `${t('goals.goal_n', { n: g.position })}: ${g.title}` })),
+      optional: true,
+    }) : null;
     // Only the fields of the chosen way are on the page (hidden fields would still be read).
     const modeSlot = h('div', { class: 'mode-slot' });
     const showMode = () => {
@@ -361,7 +379,7 @@ export async function selfRehabPage(ctx) {
     if (choice) choice.input.addEventListener('change', () => applySuggestion(choice.input.value));
 
     const form = h('form', { class: 'form', 'data-form': 'task-add' },
-      choice ? choice.wrap : null, title.wrap, details.wrap, mode.wrap, modeSlot, weeks.wrap, minutes.wrap,
+      choice ? choice.wrap : null, title.wrap, details.wrap, mode.wrap, modeSlot, weeks.wrap, minutes.wrap, goal ? goal.wrap : null,
       h('p', { class: 'actions' }, submitButton(t('selfrehab.add_submit'))));
     onSubmit(form, {
       validate: (v) => {
@@ -379,6 +397,7 @@ export async function selfRehabPage(ctx) {
         else body.days = DAY_ORDER.filter((d) => v[`day-${d}`]);
         if (String(v.minutes || '').trim()) body.minutes = Number(v.minutes);
         if (v.source_item_id) body.source_item_id = v.source_item_id;
+        if (v.goal_id) body.goal_id = v.goal_id;
         await post('/api/v1/me/tasks', body);
         await reloadTasks();
         announce(t('selfrehab.added', { title: body.title }));
