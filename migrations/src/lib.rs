@@ -35,10 +35,10 @@ mod m20261122_000031_create_selfrehab_task_history;
 mod m20261122_000032_create_selfrehab_logs;
 mod m20261122_000033_create_selfrehab_log_feedback;
 mod m20261122_000034_create_scheduled_runs;
-mod m20261122_000035_add_goal_to_selfrehab_tasks;
 mod m20261122_000040_create_goals;
 mod m20261122_000041_create_goal_history;
 mod m20261122_000042_create_measures;
+mod m20261122_000043_add_goal_to_selfrehab_tasks;
 
 pub struct Migrator;
 
@@ -78,9 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000040_create_goals::Migration),
             Box::new(m20261122_000041_create_goal_history::Migration),
             Box::new(m20261122_000042_create_measures::Migration),
-            // Numbered with the task tables but run after `goals` exists, which it refers to:
-            // migrations run in this list's order, not by name.
-            Box::new(m20261122_000035_add_goal_to_selfrehab_tasks::Migration),
+            Box::new(m20261122_000043_add_goal_to_selfrehab_tasks::Migration),
         ]
     }
 }
