@@ -12,7 +12,7 @@ use crate::answers::service::{
 };
 use crate::audit::service::{Access, record};
 use crate::auth::extract::{Participant, Staff};
-use crate::courses::access::course_for_staff;
+use crate::courses::access::{course_for_staff, enrolled_participant};
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::my_course_row;
 use crate::entity::user;
@@ -20,7 +20,6 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::http::json::Json;
 use crate::notifications::service::{Kind, Notice, notify};
 use crate::progress::outline::outline_of;
-use crate::progress::routes::enrolled_participant;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

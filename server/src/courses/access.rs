@@ -107,3 +107,42 @@ pub async fn participant_for_staff<C: ConnectionTrait>(
         Err(AppError::NotFound)
     }
 }
+
+/// A participant enrolled on `course`, by id; anyone else (another course's participant, staff, an
+/// unknown id) is a 404.
+pub async fn enrolled_participant<C: ConnectionTrait>(
+    db: &C,
+    course: &course::Model,
+    participant: Uuid,
+) -> AppResult<user::Model> {
+    let person = user::Entity::find()
+        .filter(user::Column::Uuid.eq(participant))
+        .filter(user::Column::Role.eq(Role::Participant.as_str()))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let enrolled = enrolment::Entity::find()
+        .filter(enrolment::Column::CourseId.eq(course.id))
+        .filter(enrolment::Column::ParticipantId.eq(person.id))
+        .count(db)
+        .await?
+        > 0;
+    if enrolled {
+        Ok(person)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A course this staff member may see (as [`course_for_staff`]) and a participant enrolled on it:
+/// the check every staff endpoint about one participant's data starts with.
+pub async fn course_participant_for_staff<C: ConnectionTrait>(
+    db: &C,
+    actor: &AuthUser,
+    course_id: Uuid,
+    participant: Uuid,
+) -> AppResult<(course::Model, user::Model)> {
+    let course = course_for_staff(db, actor, course_id).await?;
+    let person = enrolled_participant(db, &course, participant).await?;
+    Ok((course, person))
+}

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::extract::AuthUser;
-use crate::courses::access::course_for_staff;
+use crate::courses::access::course_participant_for_staff;
 use crate::entity::{course, enrolment, goal, goal_history, user};
 use crate::error::{AppError, AppResult};
 use crate::goals::gas::{GasLevel, Weight, t_score};
@@ -36,19 +36,7 @@ pub async fn staff_participant<C: ConnectionTrait>(
     course_id: Uuid,
     participant: Uuid,
 ) -> AppResult<(course::Model, user::Model)> {
-    let c = course_for_staff(db, actor, course_id).await?;
-    let person = user::Entity::find()
-        .filter(user::Column::Uuid.eq(participant))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    enrolment::Entity::find()
-        .filter(enrolment::Column::CourseId.eq(c.id))
-        .filter(enrolment::Column::ParticipantId.eq(person.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((c, person))
+    course_participant_for_staff(db, actor, course_id, participant).await
 }
 
 /// Starts a transaction holding the participant's enrolment row: writers for one participant

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::content::delivery::opens_on;
 use crate::entity::{course, program_version};
 use crate::error::{AppError, AppResult};
-use crate::progress::rules::{Completion, answerable, completion_of, kind_name};
+use crate::progress::rules::{Completion, answerable, completion_of};
 
 /// One required item.
 #[derive(Debug, Clone)]
@@ -55,7 +55,7 @@ impl Outline {
                 .map(|it| OutlineItem {
                     id: it.id.clone(),
                     title: it.title.clone(),
-                    kind: kind_name(&it.kind),
+                    kind: it.kind.name(),
                     completion: completion_of(&it.kind),
                     questions: match &it.kind {
                         ItemKind::Exercise { questions, .. } => questions

@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use crate::audit::service::{Access, record};
 use crate::auth::extract::{AuthUser, Participant, Staff};
-use crate::courses::access::course_for_staff;
+use crate::courses::access::{course_for_staff, enrolled_participant};
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::my_course_row;
-use crate::entity::{course, enrolment, user};
+use crate::entity::course;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::json::Json;
 use crate::progress::outline::outline_of;
@@ -221,29 +221,6 @@ pub async fn course_progress(
         .await?;
     }
     Ok(HttpResponse::Ok().json(list))
-}
-
-/// A participant enrolled on the course, by id; 404 otherwise.
-pub async fn enrolled_participant(
-    db: &sea_orm::DatabaseConnection,
-    c: &course::Model,
-    pid: Uuid,
-) -> AppResult<user::Model> {
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    let person = user::Entity::find()
-        .filter(user::Column::Uuid.eq(pid))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let enrolled = enrolment::Entity::find()
-        .filter(enrolment::Column::CourseId.eq(c.id))
-        .filter(enrolment::Column::ParticipantId.eq(person.id))
-        .count(db)
-        .await?;
-    if enrolled == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(person)
 }
 
 #[utoipa::path(get, path = "/api/v1/courses/{id}/participants/{pid}/progress", tag = "progress",

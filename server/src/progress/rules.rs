@@ -89,24 +89,6 @@ pub fn completion_of(kind: &ItemKind) -> Completion {
     }
 }
 
-/// The serialised name of an item's kind (`page`, `video`, …), as in the module JSON.
-pub fn kind_name(kind: &ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Page { .. } => "page",
-        ItemKind::Book { .. } => "book",
-        ItemKind::Lesson { .. } => "lesson",
-        ItemKind::Video { .. } => "video",
-        ItemKind::Audio { .. } => "audio",
-        ItemKind::File { .. } => "file",
-        ItemKind::Folder { .. } => "folder",
-        ItemKind::Link { .. } => "link",
-        ItemKind::Exercise { .. } => "exercise",
-        ItemKind::Discussion => "discussion",
-        ItemKind::EmbeddedPackage { .. } => "embedded_package",
-        ItemKind::Task { .. } => "task",
-    }
-}
-
 /// Has audio or video been played far enough? `furthest` and `duration` in seconds.
 pub fn media_done(furthest: f64, duration: f64) -> bool {
     duration > 0.0 && furthest * 100.0 >= duration * MEDIA_DONE_PERCENT

@@ -15,14 +15,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::accounts::model::Role;
 use crate::auth::extract::AuthUser;
 use crate::content::delivery::course_program;
-use crate::courses::access::course_for_staff;
+use crate::courses::access::course_participant_for_staff;
 use crate::courses::service::schedule_of;
 use crate::entity::{
-    course, enrolment, goal, selfrehab_log, selfrehab_log_feedback, selfrehab_task,
-    selfrehab_task_history, user,
+    course, goal, selfrehab_log, selfrehab_log_feedback, selfrehab_task, selfrehab_task_history,
+    user,
 };
 use crate::error::{AppError, AppResult};
 use crate::goals::service::lock_enrolment;
@@ -51,19 +50,8 @@ pub async fn owner_for_staff<C: ConnectionTrait>(
     course_id: Uuid,
     participant_id: Uuid,
 ) -> AppResult<Owner> {
-    let course = course_for_staff(db, who, course_id).await?;
-    let participant = user::Entity::find()
-        .filter(user::Column::Uuid.eq(participant_id))
-        .filter(user::Column::Role.eq(Role::Participant.as_str()))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    enrolment::Entity::find()
-        .filter(enrolment::Column::CourseId.eq(course.id))
-        .filter(enrolment::Column::ParticipantId.eq(participant.id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (course, participant) =
+        course_participant_for_staff(db, who, course_id, participant_id).await?;
     Ok(Owner {
         participant,
         course,
