@@ -10,6 +10,7 @@ mod authorization;
 mod bad_input;
 mod content;
 mod courses;
+mod demo;
 mod enrolment;
 mod feedback;
 mod goals;

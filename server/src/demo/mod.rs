@@ -1,6 +1,9 @@
 //! The demo dataset: a provider with a site, a complete team, a Finnish course in week 5 of its
-//! remote period with 8 participants, and a Swedish course about to start. Loaded once: a second
+//! remote period with 8 participants, and a Swedish course about to start; once the program is
+//! in, the Finnish participants' first five weeks of use ([`journey`]). Loaded once: a second
 //! `serve --demo` finds the provider and leaves everything as it is. Names are made up.
+
+pub mod journey;
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use sea_orm::{
@@ -261,8 +264,8 @@ pub fn program_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content/programs/demo")
 }
 
-/// Imports the demo program (a no-op after the first time) and gives it to the demo courses that
-/// have none yet, opening one module a week.
+/// Imports the demo program (a no-op after the first time), gives it to the demo courses that
+/// have none yet, opening one module a week, and loads the participants' journey once.
 pub async fn load_program(state: &AppState) -> anyhow::Result<()> {
     let dir = program_dir();
     if !dir.join("program.toml").is_file() {
@@ -302,7 +305,7 @@ pub async fn load_program(state: &AppState) -> anyhow::Result<()> {
         active.release_mode = Set("weekly".to_owned());
         active.update(&state.db).await?;
     }
-    Ok(())
+    journey::load(state).await
 }
 
 /// Fresh single-use sign-in links for the demo's participant, Swedish participant, guide and admin.
