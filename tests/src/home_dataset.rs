@@ -164,7 +164,7 @@ async fn activity<C: ConnectionTrait>(
     let mut items = Vec::new();
     for m in &outline.modules {
         for it in &m.items {
-            let done = m.number <= done_modules && (seed + it.id.len()) % 7 != 0;
+            let done = m.number <= done_modules && !(seed + it.id.len()).is_multiple_of(7);
             items.push(item_progress::ActiveModel {
                 participant_id: Set(person.id),
                 course_id: Set(course.id),
@@ -237,7 +237,7 @@ async fn activity<C: ConnectionTrait>(
             let code = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
                 [day.weekday().num_days_from_monday() as usize];
             if weekdays.contains(&code) {
-                let done = (day.num_days_from_ce() as usize + seed + n) % 6 != 0;
+                let done = !(day.num_days_from_ce() as usize + seed + n).is_multiple_of(6);
                 logs.push(selfrehab_log::ActiveModel {
                     uuid: Set(Uuid::new_v4()),
                     task_id: Set(task.id),
