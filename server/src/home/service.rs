@@ -4,8 +4,10 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use etapolku_content::model::Localized;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Statement,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -13,12 +15,10 @@ use uuid::Uuid;
 use crate::courses::model::TeamContact;
 use crate::courses::schedule::Phase;
 use crate::courses::schedule::helsinki_today;
-use crate::courses::service::{my_course_row, schedule_of};
-use crate::entity::{course, enrolment, item_progress, selfrehab_log, selfrehab_task, user};
-use crate::error::AppResult;
-use crate::goals::service::{Owner as GoalOwner, goals_set};
-use crate::notifications::service::unread_count;
-use crate::progress::outline::{Outline, outline_of};
+use crate::courses::service::schedule_of;
+use crate::entity::{course, item_progress, selfrehab_task};
+use crate::error::{AppError, AppResult};
+use crate::progress::outline::{Outline, outline_of_version};
 use crate::progress::service::{module_counts, monday_of};
 use crate::selfrehab::model::TaskStatus;
 use crate::selfrehab::plan;
@@ -108,18 +108,18 @@ pub async fn home<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Home> {
     let today = helsinki_today(now);
-    let c = my_course_row(db, participant_id).await?;
-    let schedule = schedule_of(&c)?;
+    let ctx = context(db, participant_id).await?;
+    let c = &ctx.course;
+    let schedule = schedule_of(c)?;
     let phase = schedule.phase_on(today);
     let remote_week = phase.remote_week();
     let monday = match remote_week {
         Some(w) => schedule.remote_start + Days::new(7 * u64::from(w - 1)),
         None => monday_of(today),
     };
-    let outline = match outline_of(db, &c).await {
-        Ok(outline) => Some(outline),
-        Err(crate::error::AppError::NotFoundCode("no_program")) => None,
-        Err(e) => return Err(e),
+    let outline = match (c.program_version_id, ctx.version_uuid) {
+        (Some(id), Some(uuid)) => Some(outline_of_version(db, id, uuid).await?),
+        _ => None,
     };
     let completed: HashSet<String> = if outline.is_some() {
         item_progress::Entity::find()
@@ -138,7 +138,7 @@ pub async fn home<C: ConnectionTrait>(
     };
     let (module, progress) = match &outline {
         Some(outline) => {
-            let module = this_weeks_module(&c, outline, &completed, &phase)?;
+            let module = this_weeks_module(c, outline, &completed, &phase)?;
             let done: HashSet<&str> = completed.iter().map(String::as_str).collect();
             let counts = module_counts(outline, &done);
             let total = crate::progress::rules::program_count(&counts);
@@ -161,21 +161,14 @@ pub async fn home<C: ConnectionTrait>(
             start: monday,
             end: monday + Days::new(6),
         },
-        personal_guide: personal_guide(db, participant_id, c.id).await?,
+        personal_guide: ctx.guide,
         module,
         progress,
         tasks_today: tasks_today(db, participant_id, c.id, today).await?,
-        goals_set: goals_set(
-            db,
-            GoalOwner {
-                course_id: c.id,
-                participant_id,
-            },
-        )
-        .await?,
+        goals_set: ctx.goals,
         next_contact: None,
         unread_messages: None,
-        unread_notifications: unread_count(db, participant_id).await?,
+        unread_notifications: ctx.unread,
     })
 }
 
@@ -218,75 +211,132 @@ fn this_weeks_module(
     }))
 }
 
-async fn personal_guide<C: ConnectionTrait>(
-    db: &C,
-    participant_id: i32,
-    course_id: i32,
-) -> AppResult<Option<TeamContact>> {
-    let guide_of_enrolment = Query::select()
-        .column(enrolment::Column::PersonalGuideId)
-        .from(enrolment::Entity)
-        .and_where(Expr::col(enrolment::Column::ParticipantId).eq(participant_id))
-        .and_where(Expr::col(enrolment::Column::CourseId).eq(course_id))
-        .to_owned();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.in_subquery(guide_of_enrolment))
-        .one(db)
-        .await?
-        .map(|u| TeamContact {
-            display_name: u.display_name,
-            profession: u
-                .profession
-                .as_deref()
-                .and_then(|p| Profession::parse(p).ok()),
-        }))
+/// The participant's current course with what the home shows beside it.
+struct Context {
+    course: course::Model,
+    version_uuid: Option<Uuid>,
+    guide: Option<TeamContact>,
+    unread: u64,
+    goals: u64,
 }
 
-/// Active tasks due today, from two statements: the tasks, and their logs of this week (which
-/// also tell how many times a "times a week" task is still to be done).
+/// One statement for the course (as `my_course_row` picks it), its program version, the personal
+/// guide, unread notices and goals set: the home is read often, and every statement costs.
+const CONTEXT_SQL: &str = "SELECT c.*, pv.uuid AS home_version_uuid, \
+     g.display_name AS home_guide_name, g.profession AS home_guide_profession, \
+     (SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL) AS home_unread, \
+     (SELECT COUNT(*) FROM goals gl WHERE gl.participant_id = $1 AND gl.course_id = c.id) AS home_goals \
+     FROM enrolments e \
+     JOIN courses c ON c.id = e.course_id \
+     LEFT JOIN program_versions pv ON pv.id = c.program_version_id \
+     LEFT JOIN users g ON g.id = e.personal_guide_id \
+     WHERE e.participant_id = $1 AND c.state <> 'cancelled' \
+     ORDER BY e.id DESC LIMIT 1";
+
+/// `$n` parameters as each database writes them (SQLite: `?n`).
+fn for_backend(backend: DbBackend, sql: &str) -> String {
+    match backend {
+        DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    }
+}
+
+async fn context<C: ConnectionTrait>(db: &C, participant_id: i32) -> AppResult<Context> {
+    let backend = db.get_database_backend();
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            for_backend(backend, CONTEXT_SQL),
+            [participant_id.into()],
+        ))
+        .await?
+        .ok_or(AppError::NotFoundCode("no_course"))?;
+    let course = course::Model::from_query_result(&row, "")?;
+    let guide = row
+        .try_get::<Option<String>>("", "home_guide_name")?
+        .map(|display_name| -> AppResult<TeamContact> {
+            let profession: Option<String> = row.try_get("", "home_guide_profession")?;
+            Ok(TeamContact {
+                display_name,
+                profession: profession
+                    .as_deref()
+                    .and_then(|p| Profession::parse(p).ok()),
+            })
+        })
+        .transpose()?;
+    let count = |col: &str| -> AppResult<u64> {
+        Ok(u64::try_from(row.try_get::<i64>("", col)?).unwrap_or(0))
+    };
+    Ok(Context {
+        version_uuid: row.try_get("", "home_version_uuid")?,
+        guide,
+        unread: count("home_unread")?,
+        goals: count("home_goals")?,
+        course,
+    })
+}
+
+/// Active tasks of the participant with their logs of this week (which also tell how many times
+/// a "times a week" task is still to be done), in one statement.
+const TASKS_SQL: &str = "SELECT t.*, l.date AS log_date, l.done AS log_done, \
+     l.note AS log_note, l.rating AS log_rating \
+     FROM selfrehab_tasks t \
+     LEFT JOIN selfrehab_logs l ON l.task_id = t.id AND l.date >= $3 AND l.date <= $4 \
+     WHERE t.participant_id = $1 AND t.course_id = $2 AND t.status = $5 AND t.start_date <= $4 \
+     ORDER BY t.start_date, t.id";
+
+/// Active tasks due today, each with today's log when there is one.
 async fn tasks_today<C: ConnectionTrait>(
     db: &C,
     participant_id: i32,
     course_id: i32,
     today: NaiveDate,
 ) -> AppResult<Vec<TaskToday>> {
-    let tasks = selfrehab_task::Entity::find()
-        .filter(selfrehab_task::Column::ParticipantId.eq(participant_id))
-        .filter(selfrehab_task::Column::CourseId.eq(course_id))
-        .filter(selfrehab_task::Column::Status.eq(TaskStatus::Active.as_str()))
-        .filter(selfrehab_task::Column::StartDate.lte(today))
-        .order_by_asc(selfrehab_task::Column::StartDate)
-        .order_by_asc(selfrehab_task::Column::Id)
-        .all(db)
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            for_backend(backend, TASKS_SQL),
+            [
+                participant_id.into(),
+                course_id.into(),
+                monday_of(today).into(),
+                today.into(),
+                TaskStatus::Active.as_str().into(),
+            ],
+        ))
         .await?;
-    if tasks.is_empty() {
-        return Ok(Vec::new());
+    // Rows come task by task; a task without logs this week has one row with null log columns.
+    let mut tasks: Vec<(selfrehab_task::Model, Vec<TodayLog>)> = Vec::new();
+    for row in &rows {
+        let task = selfrehab_task::Model::from_query_result(row, "")?;
+        let log = match row.try_get::<Option<NaiveDate>>("", "log_date")? {
+            Some(date) => Some(TodayLog {
+                date,
+                done: row.try_get("", "log_done")?,
+                note: row.try_get("", "log_note")?,
+                rating: row.try_get("", "log_rating")?,
+            }),
+            None => None,
+        };
+        match tasks.last_mut() {
+            Some((t, logs)) if t.id == task.id => logs.extend(log),
+            _ => tasks.push((task, log.into_iter().collect())),
+        }
     }
-    let logs = selfrehab_log::Entity::find()
-        .filter(selfrehab_log::Column::TaskId.is_in(tasks.iter().map(|t| t.id)))
-        .filter(selfrehab_log::Column::Date.gte(monday_of(today)))
-        .filter(selfrehab_log::Column::Date.lte(today))
-        .all(db)
-        .await?;
     Ok(tasks
         .into_iter()
-        .filter_map(|t| {
-            let mine: Vec<&selfrehab_log::Model> =
-                logs.iter().filter(|l| l.task_id == t.id).collect();
-            let done: Vec<NaiveDate> = mine.iter().filter(|l| l.done).map(|l| l.date).collect();
-            let todays = mine.iter().find(|l| l.date == today);
+        .filter_map(|(t, logs)| {
+            let done: Vec<NaiveDate> = logs.iter().filter(|l| l.done).map(|l| l.date).collect();
+            let todays = logs.into_iter().find(|l| l.date == today);
             // A task done today stays on today's list, with its log, so the tick shows.
-            let due = plan::due_today(&plan_of(&t), &done, today) || todays.is_some_and(|l| l.done);
+            let due = plan::due_today(&plan_of(&t), &done, today)
+                || todays.as_ref().is_some_and(|l| l.done);
             due.then(|| TaskToday {
                 id: t.uuid,
-                title: t.title.clone(),
+                title: t.title,
                 minutes: t.minutes,
-                today_log: todays.map(|l| TodayLog {
-                    date: l.date,
-                    done: l.done,
-                    note: l.note.clone(),
-                    rating: l.rating,
-                }),
+                today_log: todays,
             })
         })
         .collect())

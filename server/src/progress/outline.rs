@@ -133,6 +133,15 @@ pub async fn outline_of<C: ConnectionTrait>(db: &C, c: &course::Model) -> AppRes
         .one(db)
         .await?
         .ok_or(AppError::NotFoundCode("no_program"))?;
+    outline_of_version(db, version_id, uuid).await
+}
+
+/// The outline of a version whose uuid the caller already read: no query when cached.
+pub async fn outline_of_version<C: ConnectionTrait>(
+    db: &C,
+    version_id: i32,
+    uuid: Uuid,
+) -> AppResult<Arc<Outline>> {
     if let Some(hit) = cache().read().unwrap_or_else(|p| p.into_inner()).get(&uuid) {
         return Ok(hit.clone());
     }
