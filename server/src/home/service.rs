@@ -332,7 +332,7 @@ async fn tasks_today<C: ConnectionTrait>(
             // A task done today stays on today's list, with its log, so the tick shows.
             let due = plan::due_today(&plan_of(&t), &done, today)
                 || todays.as_ref().is_some_and(|l| l.done);
-            due.then(|| TaskToday {
+            due.then_some(TaskToday {
                 id: t.uuid,
                 title: t.title,
                 minutes: t.minutes,
