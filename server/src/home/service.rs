@@ -4,10 +4,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use etapolku_content::model::Localized;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Statement,
-};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -16,7 +13,7 @@ use crate::courses::model::TeamContact;
 use crate::courses::schedule::Phase;
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::schedule_of;
-use crate::entity::{course, item_progress, selfrehab_task};
+use crate::entity::{course, selfrehab_task};
 use crate::error::{AppError, AppResult};
 use crate::progress::outline::{Outline, outline_of_version};
 use crate::progress::service::{module_counts, monday_of};
@@ -121,26 +118,15 @@ pub async fn home<C: ConnectionTrait>(
         (Some(id), Some(uuid)) => Some(outline_of_version(db, id, uuid).await?),
         _ => None,
     };
-    let completed: HashSet<String> = if outline.is_some() {
-        item_progress::Entity::find()
-            .select_only()
-            .column(item_progress::Column::ItemId)
-            .filter(item_progress::Column::ParticipantId.eq(participant_id))
-            .filter(item_progress::Column::CourseId.eq(c.id))
-            .filter(item_progress::Column::CompletedAt.is_not_null())
-            .into_tuple()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
-    } else {
-        HashSet::new()
-    };
+    let completed: HashSet<&str> = ctx
+        .completed
+        .split(ITEM_SEPARATOR)
+        .filter(|id| !id.is_empty())
+        .collect();
     let (module, progress) = match &outline {
         Some(outline) => {
             let module = this_weeks_module(c, outline, &completed, &phase)?;
-            let done: HashSet<&str> = completed.iter().map(String::as_str).collect();
-            let counts = module_counts(outline, &done);
+            let counts = module_counts(outline, &completed);
             let total = crate::progress::rules::program_count(&counts);
             (
                 module,
@@ -176,7 +162,7 @@ pub async fn home<C: ConnectionTrait>(
 fn this_weeks_module(
     c: &course::Model,
     outline: &Outline,
-    completed: &HashSet<String>,
+    completed: &HashSet<&str>,
     phase: &Phase,
 ) -> AppResult<Option<ThisWeeksModule>> {
     let index = match phase {
@@ -194,7 +180,7 @@ fn this_weeks_module(
     let unfinished: Vec<UnfinishedItem> = m
         .items
         .iter()
-        .filter(|it| !completed.contains(&it.id))
+        .filter(|it| !completed.contains(it.id.as_str()))
         .map(|it| UnfinishedItem {
             item_id: it.id.clone(),
             title: it.title.clone(),
@@ -218,20 +204,36 @@ struct Context {
     guide: Option<TeamContact>,
     unread: u64,
     goals: u64,
+    /// Ids of the completed items, joined by [`ITEM_SEPARATOR`] (one row instead of one per item).
+    completed: String,
 }
 
+/// Joins completed item ids in one value; a control character no item id contains.
+const ITEM_SEPARATOR: char = '\u{1f}';
+
 /// One statement for the course (as `my_course_row` picks it), its program version, the personal
-/// guide, unread notices and goals set: the home is read often, and every statement costs.
-const CONTEXT_SQL: &str = "SELECT c.*, pv.uuid AS home_version_uuid, \
-     g.display_name AS home_guide_name, g.profession AS home_guide_profession, \
-     (SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL) AS home_unread, \
-     (SELECT COUNT(*) FROM goals gl WHERE gl.participant_id = $1 AND gl.course_id = c.id) AS home_goals \
-     FROM enrolments e \
-     JOIN courses c ON c.id = e.course_id \
-     LEFT JOIN program_versions pv ON pv.id = c.program_version_id \
-     LEFT JOIN users g ON g.id = e.personal_guide_id \
-     WHERE e.participant_id = $1 AND c.state <> 'cancelled' \
-     ORDER BY e.id DESC LIMIT 1";
+/// guide, unread notices, goals set and completed items: the home is read often, and every
+/// statement (and every row) costs a round trip to the database.
+fn context_sql(backend: DbBackend) -> String {
+    let joined = match backend {
+        DbBackend::Postgres => "string_agg(ip.item_id, chr(31))",
+        _ => "group_concat(ip.item_id, char(31))",
+    };
+    format!(
+        "SELECT c.*, pv.uuid AS home_version_uuid, \
+         g.display_name AS home_guide_name, g.profession AS home_guide_profession, \
+         (SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL) AS home_unread, \
+         (SELECT COUNT(*) FROM goals gl WHERE gl.participant_id = $1 AND gl.course_id = c.id) AS home_goals, \
+         (SELECT {joined} FROM item_progress ip WHERE ip.participant_id = $1 \
+           AND ip.course_id = c.id AND ip.completed_at IS NOT NULL) AS home_completed \
+         FROM enrolments e \
+         JOIN courses c ON c.id = e.course_id \
+         LEFT JOIN program_versions pv ON pv.id = c.program_version_id \
+         LEFT JOIN users g ON g.id = e.personal_guide_id \
+         WHERE e.participant_id = $1 AND c.state <> 'cancelled' \
+         ORDER BY e.id DESC LIMIT 1"
+    )
+}
 
 /// `$n` parameters as each database writes them (SQLite: `?n`).
 fn for_backend(backend: DbBackend, sql: &str) -> String {
@@ -246,7 +248,7 @@ async fn context<C: ConnectionTrait>(db: &C, participant_id: i32) -> AppResult<C
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
-            for_backend(backend, CONTEXT_SQL),
+            for_backend(backend, &context_sql(backend)),
             [participant_id.into()],
         ))
         .await?
@@ -272,6 +274,9 @@ async fn context<C: ConnectionTrait>(db: &C, participant_id: i32) -> AppResult<C
         guide,
         unread: count("home_unread")?,
         goals: count("home_goals")?,
+        completed: row
+            .try_get::<Option<String>>("", "home_completed")?
+            .unwrap_or_default(),
         course,
     })
 }
