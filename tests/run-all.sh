@@ -55,7 +55,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
   chown postgres "$pg_dir" 2>/dev/null || { echo "need root or a postgres user to start PostgreSQL; set DATABASE_URL instead" >&2; exit 1; }
   port=55432
   su postgres -s /bin/sh -c "$pg_bin/initdb -D '$pg_dir/data' -A trust -U postgres -E UTF8 >/dev/null"
-  su postgres -s /bin/sh -c "$pg_bin/pg_ctl -D '$pg_dir/data' -l '$pg_dir/log' -w -o \"-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off\" start >/dev/null"
+  su postgres -s /bin/sh -c "$pg_bin/pg_ctl -D '$pg_dir/data' -l '$pg_dir/log' -w -o \"-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off\" start >/dev/null" \
+    || { echo "PostgreSQL did not start; its log:" >&2; cat "$pg_dir/log" >&2; exit 1; }
   export DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 fi
 step "cargo test -p etapolku-tests (PostgreSQL)"
