@@ -281,12 +281,14 @@ async fn context<C: ConnectionTrait>(db: &C, participant_id: i32) -> AppResult<C
     })
 }
 
-/// Active tasks of the participant with their logs of this week (which also tell how many times
-/// a "times a week" task is still to be done), in one statement.
+/// Active tasks of the participant, each with today's log and how many times it was done this
+/// week (which tells whether a "times a week" task is still to be done): one row per task.
 const TASKS_SQL: &str = "SELECT t.*, l.date AS log_date, l.done AS log_done, \
-     l.note AS log_note, l.rating AS log_rating \
+     l.note AS log_note, l.rating AS log_rating, \
+     (SELECT COUNT(*) FROM selfrehab_logs w WHERE w.task_id = t.id AND w.done = $6 \
+       AND w.date >= $3 AND w.date <= $4) AS week_done \
      FROM selfrehab_tasks t \
-     LEFT JOIN selfrehab_logs l ON l.task_id = t.id AND l.date >= $3 AND l.date <= $4 \
+     LEFT JOIN selfrehab_logs l ON l.task_id = t.id AND l.date = $4 \
      WHERE t.participant_id = $1 AND t.course_id = $2 AND t.status = $5 AND t.start_date <= $4 \
      ORDER BY t.start_date, t.id";
 
@@ -308,14 +310,14 @@ async fn tasks_today<C: ConnectionTrait>(
                 monday_of(today).into(),
                 today.into(),
                 TaskStatus::Active.as_str().into(),
+                true.into(),
             ],
         ))
         .await?;
-    // Rows come task by task; a task without logs this week has one row with null log columns.
-    let mut tasks: Vec<(selfrehab_task::Model, Vec<TodayLog>)> = Vec::new();
+    let mut out = Vec::new();
     for row in &rows {
-        let task = selfrehab_task::Model::from_query_result(row, "")?;
-        let log = match row.try_get::<Option<NaiveDate>>("", "log_date")? {
+        let t = selfrehab_task::Model::from_query_result(row, "")?;
+        let todays = match row.try_get::<Option<NaiveDate>>("", "log_date")? {
             Some(date) => Some(TodayLog {
                 date,
                 done: row.try_get("", "log_done")?,
@@ -324,25 +326,18 @@ async fn tasks_today<C: ConnectionTrait>(
             }),
             None => None,
         };
-        match tasks.last_mut() {
-            Some((t, logs)) if t.id == task.id => logs.extend(log),
-            _ => tasks.push((task, log.into_iter().collect())),
-        }
-    }
-    Ok(tasks
-        .into_iter()
-        .filter_map(|(t, logs)| {
-            let done: Vec<NaiveDate> = logs.iter().filter(|l| l.done).map(|l| l.date).collect();
-            let todays = logs.into_iter().find(|l| l.date == today);
-            // A task done today stays on today's list, with its log, so the tick shows.
-            let due = plan::due_today(&plan_of(&t), &done, today)
-                || todays.as_ref().is_some_and(|l| l.done);
-            due.then_some(TaskToday {
+        let week_done = usize::try_from(row.try_get::<i64>("", "week_done")?).unwrap_or(0);
+        // A task done today stays on today's list, with its log, so the tick shows.
+        let due = plan::due_with_count(&plan_of(&t), week_done, today)
+            || todays.as_ref().is_some_and(|l| l.done);
+        if due {
+            out.push(TaskToday {
                 id: t.uuid,
                 title: t.title,
                 minutes: t.minutes,
                 today_log: todays,
-            })
-        })
-        .collect())
+            });
+        }
+    }
+    Ok(out)
 }

@@ -180,19 +180,23 @@ pub fn adherence(plan: &Plan, done_dates: &[NaiveDate], today: NaiveDate) -> Adh
 /// Whether a task asks to be done today: a chosen weekday within its dates, or, for a number of
 /// times a week, within its dates while this week's done count is below the number.
 pub fn due_today(plan: &Plan, done_dates: &[NaiveDate], today: NaiveDate) -> bool {
+    let monday = monday_of(today);
+    let done_this_week = done_dates
+        .iter()
+        .filter(|d| (monday..=today).contains(*d))
+        .count();
+    due_with_count(plan, done_this_week, today)
+}
+
+/// [`due_today`] from the number of times done this week (Monday up to today), for callers that
+/// count in the database.
+pub fn due_with_count(plan: &Plan, done_this_week: usize, today: NaiveDate) -> bool {
     if today < plan.start || today > plan.end {
         return false;
     }
     match plan.rhythm {
         Rhythm::Days(set) => set.contains(today.weekday()),
-        Rhythm::TimesPerWeek(times) => {
-            let monday = monday_of(today);
-            let done = done_dates
-                .iter()
-                .filter(|d| (monday..=today).contains(*d))
-                .count();
-            done < usize::from(times)
-        }
+        Rhythm::TimesPerWeek(times) => done_this_week < usize::from(times),
     }
 }
 
