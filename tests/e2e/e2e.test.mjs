@@ -101,7 +101,7 @@ test('(1) the demo participant signs in with an emailed link and lands on "Viikk
   const status = page.locator('form[data-form="email-link"] + .status-box');
   await status.filter({ hasText: '15 minuuttia' }).waitFor({ timeout: 15_000 });
 
-  const mail = await stack.waitForMail({ to: DEMO_PARTICIPANT });
+  const mail = await stack.waitForMail({ to: DEMO_PARTICIPANT, withLink: true });
   assert.ok(mail.link, `the mail has no /linkki#token= link:\n${mail.text}`);
   assert.ok(mail.link.startsWith(stack.baseUrl), `the link ${mail.link} does not point at the server ${stack.baseUrl}`);
 
@@ -498,7 +498,7 @@ test('(6) a guide resends a sign-in link and the participant gets it by mail (A1
   const row = page.locator('main table tr', { hasText: 'Aino Virtanen' });
   await row.locator('button', { hasText: 'Lähetä kirjautumislinkki' }).click();
   await page.locator('main .status-box[role="status"]', { hasText: 'aino.virtanen@demo.example' }).waitFor({ timeout: 15_000 });
-  const mail = await stack.waitForMail({ to: DEMO_PARTICIPANT });
+  const mail = await stack.waitForMail({ to: DEMO_PARTICIPANT, withLink: true });
   assert.ok(mail.link, `no sign-in link in the resent mail:\n${mail.text}`);
 });
 
@@ -886,7 +886,7 @@ test('(13) the guide turns on two-step sign-in in the settings and then signs in
   await open(linkPage, '/kirjaudu');
   await linkPage.fill('form[data-form="email-link"] input[name="email"]', guideEmail);
   await linkPage.click('form[data-form="email-link"] button[type="submit"]');
-  const mail = await stack.waitForMail({ to: guideEmail });
+  const mail = await stack.waitForMail({ to: guideEmail, withLink: true });
   assert.ok(mail.link, `no sign-in link in the mail:\n${mail.text}`);
   await linkPage.goto('about:blank');
   await linkPage.goto(mail.link);

@@ -203,7 +203,9 @@ export async function startStack({ startTimeoutMs = 120_000 } = {}) {
 
     const seen = new Set();
     /** Waits for the next mail (to the address, if given) that arrived after this call. */
-    const waitForMail = async ({ to, timeoutMs = 30_000 } = {}) => {
+    // withLink: skip mails without a sign-in link (the demo's scheduler may mail a task
+    // reminder to the same person at any time of day).
+    const waitForMail = async ({ to, withLink = false, timeoutMs = 30_000 } = {}) => {
       const newDir = path.join(mailDir, 'new');
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
@@ -214,7 +216,7 @@ export async function startStack({ startTimeoutMs = 120_000 } = {}) {
           const mail = parseMail(raw);
           if (!to || mail.to.toLowerCase().includes(to.toLowerCase())) {
             seen.add(f);
-            return mail;
+            if (!withLink || mail.link) return mail;
           }
         }
         await new Promise((r) => setTimeout(r, 200));
