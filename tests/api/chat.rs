@@ -29,10 +29,7 @@ pub async fn chat_course(app: &TestApp, tag: &str, others: usize) -> ChatCourse 
     let slug = tag.to_lowercase().replace(' ', "");
     let mut sessions = Vec::new();
     for i in 0..others {
-        sessions.push(
-            app.sign_in_by_link(&format!("p{i}.c@{slug}.example"))
-                .await,
-        );
+        sessions.push(app.sign_in_by_link(&format!("p{i}.c@{slug}.example")).await);
     }
     let rooms = rooms_of(app, &demo.guide).await;
     let group = chat_client::room_id(&rooms, "group", &demo.course).expect("a group room");
@@ -123,7 +120,10 @@ async fn rooms_follow_enrolment_and_team_and_participants_see_first_names_only()
     let kinds: Vec<&str> = mine.iter().filter_map(|r| r["kind"].as_str()).collect();
     assert!(kinds.contains(&"group"), "{mine:?}");
     assert!(kinds.contains(&"private"), "{mine:?}");
-    assert!(!kinds.contains(&"team"), "a participant is not in the team room: {mine:?}");
+    assert!(
+        !kinds.contains(&"team"),
+        "a participant is not in the team room: {mine:?}"
+    );
     assert_eq!(
         mine.iter().filter(|r| r["kind"] == "private").count(),
         1,
@@ -215,7 +215,10 @@ async fn join_answers_joined_then_what_was_missed_then_presence_and_catches_up_a
     let mut third = open(&app, &cc.demo.guide).await;
     third.join(&[(&cc.group, 0)]).await.expect("join");
     let frames = third.collect(Duration::from_millis(700)).await;
-    let seqs: Vec<i64> = messages(&frames, &cc.group).iter().map(|f| seq(f)).collect();
+    let seqs: Vec<i64> = messages(&frames, &cc.group)
+        .iter()
+        .map(|f| seq(f))
+        .collect();
     assert_eq!(seqs, [1, 2, 3]);
     // Aino's second socket got nothing it should not: she left no room.
     assert!(
@@ -283,7 +286,12 @@ async fn concurrent_senders_give_every_member_the_same_order_without_gaps() {
     let app = TestApp::new().await;
     let cc = chat_course(&app, "Order", 3).await;
     let mut senders = Vec::new();
-    for s in [&cc.demo.participant, &cc.demo.guide, &cc.others[0], &cc.others[1]] {
+    for s in [
+        &cc.demo.participant,
+        &cc.demo.guide,
+        &cc.others[0],
+        &cc.others[1],
+    ] {
         senders.push(joined(&app, s, &cc.group, 0).await.0);
     }
     let (mut listener, _) = joined(&app, &cc.others[2], &cc.group, 0).await;
@@ -315,7 +323,10 @@ async fn concurrent_senders_give_every_member_the_same_order_without_gaps() {
         orders.push(order);
     }
     for o in &orders[1..] {
-        assert_eq!(o, &orders[0], "every member sees the same message at each seq");
+        assert_eq!(
+            o, &orders[0],
+            "every member sees the same message at each seq"
+        );
     }
     assert_eq!(app.count("chat_messages").await, total);
 }
@@ -356,10 +367,7 @@ async fn own_message_can_be_edited_within_fifteen_minutes_and_not_after() {
         .send_json(&json!({"type": "edit", "room": cc.group, "seq": s1, "body": "Minun nyt"}))
         .await
         .expect("edit");
-    let refused = other
-        .wait_for(|f| is(f, "error"))
-        .await
-        .expect("an error");
+    let refused = other.wait_for(|f| is(f, "error")).await.expect("an error");
     assert!(
         refused["code"] == "not_allowed" || refused["code"] == "not_found",
         "{refused}"
@@ -370,18 +378,12 @@ async fn own_message_can_be_edited_within_fifteen_minutes_and_not_after() {
     aino.send_json(&json!({"type": "edit", "room": cc.group, "seq": s1, "body": "Myöhässä"}))
         .await
         .expect("edit");
-    let late = aino
-        .wait_for(|f| is(f, "error"))
-        .await
-        .expect("an error");
+    let late = aino.wait_for(|f| is(f, "error")).await.expect("an error");
     assert_eq!(late["code"], "edit_window_passed", "{late}");
     aino.send_json(&json!({"type": "delete", "room": cc.group, "seq": s1}))
         .await
         .expect("delete");
-    let late = aino
-        .wait_for(|f| is(f, "error"))
-        .await
-        .expect("an error");
+    let late = aino.wait_for(|f| is(f, "error")).await.expect("an error");
     assert_eq!(late["code"], "edit_window_passed", "{late}");
     let frames = other.collect(Duration::from_millis(300)).await;
     assert!(
@@ -473,7 +475,8 @@ async fn a_participant_cannot_join_the_team_room_another_participants_thread_or_
     // And nothing else: no message, no presence, no joined in those rooms.
     let rest = aino.collect(Duration::from_millis(400)).await;
     assert!(
-        rest.iter().all(|f| is(f, "error") || f["room"] == a.group.as_str()),
+        rest.iter()
+            .all(|f| is(f, "error") || f["room"] == a.group.as_str()),
         "{rest:?}"
     );
     assert_eq!(app.count("chat_messages").await, 0);
@@ -508,7 +511,11 @@ async fn rooms_of_another_course_answer_404_over_http() {
             assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
         }
         let res = app
-            .post(p, &format!("/api/v1/chat/rooms/{room}/read"), json!({"seq": 1}))
+            .post(
+                p,
+                &format!("/api/v1/chat/rooms/{room}/read"),
+                json!({"seq": 1}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "read marker in {room}");
     }
@@ -565,10 +572,7 @@ async fn a_muted_participant_cannot_send_until_the_mute_ends() {
     assert!(j["muted_until"].is_string(), "{j}");
     // The other participant still can.
     say(&mut other, &cc.group, "Minä voin").await;
-    assert_eq!(
-        app.count("chat_messages WHERE kind = 'message'").await,
-        1
-    );
+    assert_eq!(app.count("chat_messages WHERE kind = 'message'").await, 1);
     // After the mute has run out (31 minutes), Aino can send again.
     app.advance(Minutes::minutes(31));
     say(&mut aino, &cc.group, "Nyt onnistuu").await;
@@ -700,7 +704,10 @@ async fn more_than_500_missed_answers_resync_required_instead_of_a_replay() {
     let mut c = open(&app, &cc.demo.participant).await;
     c.join(&[(&cc.group, n - 500)]).await.expect("join");
     let frames = c.collect(Duration::from_millis(1500)).await;
-    let seqs: Vec<i64> = messages(&frames, &cc.group).iter().map(|f| seq(f)).collect();
+    let seqs: Vec<i64> = messages(&frames, &cc.group)
+        .iter()
+        .map(|f| seq(f))
+        .collect();
     assert_eq!(seqs, ((n - 499)..=n).collect::<Vec<_>>());
     assert!(frames.iter().all(|f| !is(f, "resync_required")));
     // 501 missed: resync_required and no replay.
@@ -772,9 +779,10 @@ async fn sending_faster_than_the_rate_limit_gets_rate_limited_and_the_frame_is_d
     let mut acked = 0;
     let mut limited = 0;
     for id in &ids {
-        let f = aino.answer_to(id).await.unwrap_or_else(|e| {
-            panic!("every send gets an ack or an error: {e:#}")
-        });
+        let f = aino
+            .answer_to(id)
+            .await
+            .unwrap_or_else(|e| panic!("every send gets an ack or an error: {e:#}"));
         if is(&f, "ack") {
             acked += 1;
         } else {
@@ -801,7 +809,9 @@ async fn invalid_bodies_and_frames_for_unjoined_rooms_get_error_frames() {
     let (mut aino, _) = joined(&app, &cc.demo.participant, &cc.group, 0).await;
     for body in ["   ".to_owned(), "x".repeat(4001)] {
         let id = uuid::Uuid::new_v4().to_string();
-        aino.send_message(&cc.group, &id, &body).await.expect("send");
+        aino.send_message(&cc.group, &id, &body)
+            .await
+            .expect("send");
         let f = aino.answer_to(&id).await.expect("an answer");
         assert!(is_error_code(&f, "invalid_body"), "{f}");
     }

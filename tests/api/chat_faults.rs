@@ -7,8 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use etapolku_tests::chat_client::{
-    self, Chat, ConnectOptions, Incoming, RawKind, Upgrade, is, is_error, is_error_code,
-    origin_of,
+    self, Chat, ConnectOptions, Incoming, RawKind, Upgrade, is, is_error, is_error_code, origin_of,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -90,7 +89,7 @@ async fn f7_malformed_frames_get_error_frames_and_the_socket_stays_usable() {
 
 #[tokio::test]
 async fn f7_invalid_utf8_oversized_and_repeated_bad_frames_close_the_socket_and_nobody_else_notices()
-{
+ {
     let app = TestApp::new().await;
     let cc = chat_course(&app, "Abuse", 1).await;
     let (mut listener, _) = joined(&app, &cc.others[0], &cc.group, 0).await;
@@ -98,9 +97,13 @@ async fn f7_invalid_utf8_oversized_and_repeated_bad_frames_close_the_socket_and_
 
     // Invalid UTF-8 in a text frame: 1007 (or an error frame, then still open).
     let (mut c, _) = joined(&app, p, &cc.group, 0).await;
-    c.send_raw(RawKind::Text, b"{\"type\":\"send\",\"body\":\"\xff\xfe\"}".to_vec(), true)
-        .await
-        .expect("send");
+    c.send_raw(
+        RawKind::Text,
+        b"{\"type\":\"send\",\"body\":\"\xff\xfe\"}".to_vec(),
+        true,
+    )
+    .await
+    .expect("send");
     match c.next_within(chat_client::WAIT).await {
         Some(Incoming::Close(code)) => assert_eq!(code, Some(1007), "invalid UTF-8"),
         Some(Incoming::Json(f)) => assert!(is_error_code(&f, "bad_frame"), "{f}"),
@@ -128,7 +131,10 @@ async fn f7_invalid_utf8_oversized_and_repeated_bad_frames_close_the_socket_and_
     // A message fragmented into 16 KiB continuations, 2 MiB in all: 1009 once it passes 64 KiB.
     let (mut c, _) = joined(&app, p, &cc.group, 0).await;
     let chunk = vec![b'x'; 16 * 1024];
-    let mut sent = c.send_raw(RawKind::Text, chunk.clone(), false).await.is_ok();
+    let mut sent = c
+        .send_raw(RawKind::Text, chunk.clone(), false)
+        .await
+        .is_ok();
     for _ in 0..127 {
         if !sent {
             break;
@@ -174,10 +180,7 @@ async fn f7_invalid_utf8_oversized_and_repeated_bad_frames_close_the_socket_and_
     assert_eq!(healthz(&app).await, StatusCode::OK);
     still_receives(&app, &mut listener, &cc.demo.guide, &cc.group).await;
     // Nothing the abusive sockets sent was stored.
-    assert_eq!(
-        app.count("chat_messages WHERE kind = 'message'").await,
-        1
-    );
+    assert_eq!(app.count("chat_messages WHERE kind = 'message'").await, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +205,10 @@ fn refused(u: Upgrade, status: u16, what: &str) {
         Upgrade::Refused(s, body) => {
             assert_eq!(s, status, "{what}: {body}");
             if status == 401 {
-                assert!(body.is_empty() || body.contains("\"code\""), "{what}: {body}");
+                assert!(
+                    body.is_empty() || body.contains("\"code\""),
+                    "{what}: {body}"
+                );
             }
         }
     }
@@ -224,7 +230,11 @@ async fn f8_no_bad_used_or_expired_ticket_is_401_and_a_foreign_or_missing_origin
             .expect("ticket")
     };
 
-    refused(try_upgrade(&app, None, origin.clone()).await, 401, "no ticket");
+    refused(
+        try_upgrade(&app, None, origin.clone()).await,
+        401,
+        "no ticket",
+    );
     refused(
         try_upgrade(&app, Some("not-a-ticket".into()), origin.clone()).await,
         401,
@@ -243,7 +253,11 @@ async fn f8_no_bad_used_or_expired_ticket_is_401_and_a_foreign_or_missing_origin
         .send()
         .await
         .expect("request");
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "a ticket as a token");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "a ticket as a token"
+    );
     // Used once: the second use is refused.
     match try_upgrade(&app, Some(t.clone()), origin.clone()).await {
         Upgrade::Open(c) => c.close().await,
@@ -366,7 +380,11 @@ async fn f6_a_client_that_never_reads_is_closed_with_1013_and_the_room_carries_o
             .map(|(k, c)| send_all(c, &group, k, per, &body)),
     )
     .await;
-    eprintln!("F6: {} messages sent in {:?}", senders * per, started.elapsed());
+    eprintln!(
+        "F6: {} messages sent in {:?}",
+        senders * per,
+        started.elapsed()
+    );
     assert_eq!(
         all_acks.iter().map(Vec::len).sum::<usize>(),
         senders * per,
@@ -403,7 +421,10 @@ async fn f6_a_client_that_never_reads_is_closed_with_1013_and_the_room_carries_o
             .unwrap_or_else(|e| panic!("catching up after {seen:?}: {e:#}"));
         seen.push(f["seq"].as_i64().unwrap_or(-1));
     }
-    assert_eq!(seen, ((last + 1)..=(senders * per) as i64).collect::<Vec<_>>());
+    assert_eq!(
+        seen,
+        ((last + 1)..=(senders * per) as i64).collect::<Vec<_>>()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,8 +567,15 @@ async fn f1_kill_9_during_sends_loses_no_acked_message_and_the_outbox_resend_mak
             );
         }
     }
-    assert!(!acked.is_empty(), "some messages were acked before the kill");
-    eprintln!("F1: {} sent, {} acked before kill -9", outbox.len(), acked.len());
+    assert!(
+        !acked.is_empty(),
+        "some messages were acked before the kill"
+    );
+    eprintln!(
+        "F1: {} sent, {} acked before kill -9",
+        outbox.len(),
+        acked.len()
+    );
 
     // Restart on the same data directory; the access token still works (same key, same session).
     let second = serve(&bin, dir.path());
@@ -560,7 +588,9 @@ async fn f1_kill_9_during_sends_loses_no_acked_message_and_the_outbox_resend_mak
     let mut final_acks: HashMap<String, Value> = HashMap::new();
     for id in outbox.iter() {
         loop {
-            c.send_message(&group, id, "uudelleen").await.expect("resend");
+            c.send_message(&group, id, "uudelleen")
+                .await
+                .expect("resend");
             let f = c.answer_to(id).await.expect("an answer");
             if is(&f, "ack") {
                 final_acks.insert(id.clone(), f);
@@ -573,7 +603,11 @@ async fn f1_kill_9_during_sends_loses_no_acked_message_and_the_outbox_resend_mak
     for (id, seq) in &acked {
         let f = &final_acks[id];
         assert_eq!(f["duplicate"], true, "an acked message resent: {f}");
-        assert_eq!(f["seq"].as_i64(), Some(*seq), "the same seq as before the kill");
+        assert_eq!(
+            f["seq"].as_i64(),
+            Some(*seq),
+            "the same seq as before the kill"
+        );
     }
 
     // The room's log, replayed from 0: seqs without gaps, each of our ids exactly once.
@@ -589,7 +623,11 @@ async fn f1_kill_9_during_sends_loses_no_acked_message_and_the_outbox_resend_mak
     let seqs: Vec<i64> = logged.iter().filter_map(|f| f["seq"].as_i64()).collect();
     let last = seqs.last().copied().unwrap_or(0);
     assert_eq!(seqs, (1..=last).collect::<Vec<_>>(), "no gaps in seq");
-    assert_eq!(last, before + outbox.len() as i64, "nothing more, nothing less");
+    assert_eq!(
+        last,
+        before + outbox.len() as i64,
+        "nothing more, nothing less"
+    );
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for f in &logged {
         if let Some(id) = f["client_msg_id"].as_str() {
@@ -618,7 +656,10 @@ async fn f1_kill_9_during_sends_loses_no_acked_message_and_the_outbox_resend_mak
     second.child.wait().expect("wait");
 
     // The database file is sound.
-    let url = format!("sqlite://{}?mode=rw", dir.path().join("etapolku.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rw",
+        dir.path().join("etapolku.db").display()
+    );
     let db = sea_orm::Database::connect(&url).await.expect("open the db");
     use sea_orm::ConnectionTrait;
     let row = db

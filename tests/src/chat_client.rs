@@ -205,9 +205,16 @@ impl Chat {
             })
     }
 
-    pub async fn send_message(&mut self, room: &str, client_msg_id: &str, body: &str) -> Result<()> {
-        self.send_json(&json!({"type": "send", "room": room, "client_msg_id": client_msg_id, "body": body}))
-            .await
+    pub async fn send_message(
+        &mut self,
+        room: &str,
+        client_msg_id: &str,
+        body: &str,
+    ) -> Result<()> {
+        self.send_json(
+            &json!({"type": "send", "room": room, "client_msg_id": client_msg_id, "body": body}),
+        )
+        .await
     }
 
     /// Sends a message and waits for its `ack` (or an error frame naming it); returns that frame.
@@ -219,10 +226,8 @@ impl Chat {
 
     /// Waits for the `ack` or `error` frame that names `client_msg_id`.
     pub async fn answer_to(&mut self, client_msg_id: &str) -> Result<Value> {
-        self.wait_for(|f| {
-            (is(f, "ack") || is(f, "error")) && f["client_msg_id"] == client_msg_id
-        })
-        .await
+        self.wait_for(|f| (is(f, "ack") || is(f, "error")) && f["client_msg_id"] == client_msg_id)
+            .await
     }
 
     /// The next frame (pending first), or `None` after `within`.
@@ -235,13 +240,17 @@ impl Chat {
         }
         let deadline = tokio::time::Instant::now() + within;
         loop {
-            let read = tokio::time::timeout_at(deadline, self.ws.next()).await.ok()?;
+            let read = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .ok()?;
             let got = match read {
                 Some(Ok(Message::Text(t))) => match serde_json::from_str::<Value>(&t) {
                     Ok(v) => Incoming::Json(v),
                     Err(_) => Incoming::Other(t.to_string()),
                 },
-                Some(Ok(Message::Binary(b))) => Incoming::Other(format!("binary {} bytes", b.len())),
+                Some(Ok(Message::Binary(b))) => {
+                    Incoming::Other(format!("binary {} bytes", b.len()))
+                }
                 Some(Ok(Message::Close(c))) => Incoming::Close(c.map(|c| u16::from(c.code))),
                 Some(Ok(_)) => continue, // ping, pong (tungstenite answers pings itself)
                 Some(Err(e)) => Incoming::Ended(e.to_string()),

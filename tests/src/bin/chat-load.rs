@@ -55,7 +55,9 @@ use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 #[derive(Parser, Debug)]
-#[command(about = "Chat clients in rooms of 12 against the real server and a bare broadcast server")]
+#[command(
+    about = "Chat clients in rooms of 12 against the real server and a bare broadcast server"
+)]
 struct Args {
     /// Clients (sockets), one participant each.
     #[arg(long, default_value_t = 2000)]
@@ -79,6 +81,10 @@ struct Args {
     /// Concurrent connection attempts while opening the sockets.
     #[arg(long, default_value_t = 32)]
     connecting: usize,
+    /// Only the bare broadcast server (no etapolku binary needed): checks the tool itself and
+    /// measures the ceiling alone.
+    #[arg(long)]
+    ceiling_only: bool,
 }
 
 fn base_instant() -> Instant {
@@ -149,8 +155,10 @@ where
     }
 }
 
-async fn writer<S>(mut sink: SplitSink<WebSocketStream<S>, Message>, mut rx: mpsc::Receiver<Message>)
-where
+async fn writer<S>(
+    mut sink: SplitSink<WebSocketStream<S>, Message>,
+    mut rx: mpsc::Receiver<Message>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
     while let Some(m) = rx.recv().await {
@@ -637,11 +645,7 @@ async fn bare_server() -> Result<String> {
     Ok(format!("ws://{addr}/ws"))
 }
 
-async fn bare_connection(
-    stream: TcpStream,
-    me: u64,
-    rooms: Arc<Mutex<HashMap<String, BareRoom>>>,
-) {
+async fn bare_connection(stream: TcpStream, me: u64, rooms: Arc<Mutex<HashMap<String, BareRoom>>>) {
     stream.set_nodelay(true).ok();
     let Ok(ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
@@ -680,8 +684,7 @@ async fn bare_connection(
                 }
             }
             "send" => {
-                let (Some(room), Some(cmid), Some(body)) = (f.room, f.client_msg_id, f.body)
-                else {
+                let (Some(room), Some(cmid), Some(body)) = (f.room, f.client_msg_id, f.body) else {
                     continue;
                 };
                 let id = Uuid::new_v4();
@@ -699,11 +702,12 @@ async fn bare_connection(
                         "{{\"type\":\"message\",\"room\":\"{room}\",\"seq\":{seq},\"id\":\"{id}\",\"client_msg_id\":\"{cmid}\",\"at\":\"{at}\",\"sender\":{{\"id\":\"{me}\",\"name\":\"Osallistuja\",\"role\":\"participant\"}},\"body\":{body},\"edited_at\":null}}"
                     ));
                     // A full queue drops that member, as the real server closes it (F6).
-                    r.members.retain(|(_, out)| match out.try_send(frame.clone()) {
-                        Ok(()) => true,
-                        Err(mpsc::error::TrySendError::Full(_)) => false,
-                        Err(mpsc::error::TrySendError::Closed(_)) => false,
-                    });
+                    r.members
+                        .retain(|(_, out)| match out.try_send(frame.clone()) {
+                            Ok(()) => true,
+                            Err(mpsc::error::TrySendError::Full(_)) => false,
+                            Err(mpsc::error::TrySendError::Closed(_)) => false,
+                        });
                 }
                 let _ = tx
                     .send(Message::text(format!(
@@ -752,6 +756,33 @@ async fn connect_bare(
 
 // ---------------------------------------------------------------------------------------------
 
+async fn ceiling_only(args: &Args) -> Result<()> {
+    let room_ids: Vec<String> = (0..args.clients.div_ceil(args.room_size))
+        .map(|_| Uuid::new_v4().to_string())
+        .collect();
+    let rooms: Vec<usize> = (0..args.clients).map(|i| i / args.room_size).collect();
+    let url = bare_server().await?;
+    let bare = connect_bare(&url, &rooms, &room_ids, args.connecting).await?;
+    finish(&bare, room_ids.len(), Duration::ZERO).await;
+    let rate = rate_run(&bare, &room_ids, args.rate, args.seconds).await;
+    report("bare broadcast, rate run", &rate);
+    let sat = saturation_run(&bare, &room_ids, 0.0, args.seconds).await;
+    report("bare broadcast, saturation", &sat);
+    println!(
+        "{}",
+        serde_json::json!({
+            "clients": args.clients,
+            "rate": args.rate,
+            "ceiling_p50_ms": round(rate.p50_ms, 2),
+            "ceiling_p99_ms": round(rate.p99_ms, 2),
+            "lost": rate.lost,
+            "dup": rate.dup,
+            "ceiling_delivered_per_s": sat.delivered_per_s.round(),
+        })
+    );
+    Ok(())
+}
+
 fn raise_open_files(want: u64) -> Result<()> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
@@ -783,6 +814,15 @@ fn report(name: &str, o: &Outcome) {
     );
 }
 
+/// A JSON number (`null` for NaN or infinity).
+fn num(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        "null".to_owned()
+    }
+}
+
 fn round(x: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (x * f).round() / f
@@ -797,6 +837,9 @@ async fn main() -> Result<()> {
     }
     // Both this process and the server (its child inherits the limit) hold a socket per client.
     raise_open_files(args.clients as u64 * 2 + 256)?;
+    if args.ceiling_only {
+        return ceiling_only(&args).await;
+    }
     let bin = match &args.etapolku {
         Some(p) => p.clone(),
         None => std::env::current_exe()?
@@ -905,18 +948,20 @@ async fn main() -> Result<()> {
     } else {
         f64::NAN
     };
-    let out = serde_json::json!({
-        "clients": args.clients,
-        "rate": args.rate,
-        "p50_ms": round(server_rate.p50_ms, 2),
-        "p99_ms": round(server_rate.p99_ms, 2),
-        "lost": server_rate.lost,
-        "dup": server_rate.dup,
-        "delivered_per_s": server_sat.delivered_per_s.round(),
-        "ceiling_delivered_per_s": bare_sat.delivered_per_s.round(),
-        "ratio": round(ratio, 3),
-        "rss_per_conn_kb": round(rss_per_conn_kb, 1),
-    });
+    // The keys in this order, as issue 5 asks (serde_json would sort them).
+    let out = format!(
+        "{{\"clients\": {}, \"rate\": {}, \"p50_ms\": {}, \"p99_ms\": {}, \"lost\": {}, \"dup\": {}, \"delivered_per_s\": {}, \"ceiling_delivered_per_s\": {}, \"ratio\": {}, \"rss_per_conn_kb\": {}}}",
+        args.clients,
+        num(args.rate),
+        num(round(server_rate.p50_ms, 2)),
+        num(round(server_rate.p99_ms, 2)),
+        server_rate.lost,
+        server_rate.dup,
+        num(server_sat.delivered_per_s.round()),
+        num(bare_sat.delivered_per_s.round()),
+        num(round(ratio, 3)),
+        num(round(rss_per_conn_kb, 1)),
+    );
     println!("{out}");
     Ok(())
 }
