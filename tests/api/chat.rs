@@ -776,22 +776,20 @@ async fn sending_faster_than_the_rate_limit_gets_rate_limited_and_the_frame_is_d
             .expect("send");
         ids.push(id);
     }
-    let mut acked = 0;
-    let mut limited = 0;
-    for id in &ids {
-        let f = aino
-            .answer_to(id)
-            .await
-            .unwrap_or_else(|e| panic!("every send gets an ack or an error: {e:#}"));
-        if is(&f, "ack") {
-            acked += 1;
-        } else {
-            assert!(is_error_code(&f, "rate_limited"), "{f}");
-            limited += 1;
-        }
-    }
+    // Acks name their message; a rate_limited error names none (the frame was dropped unread).
+    let frames = aino.collect(Duration::from_millis(1500)).await;
+    let acked = frames
+        .iter()
+        .filter(|f| is(f, "ack") && ids.iter().any(|id| f["client_msg_id"] == id.as_str()))
+        .count() as i64;
+    let limited = frames
+        .iter()
+        .filter(|f| is_error_code(f, "rate_limited"))
+        .count() as i64;
+    assert_eq!(acked + limited, 40, "every frame is answered: {frames:?}");
     assert!(limited > 0, "40 frames at once: some are limited");
-    assert!(acked >= 20, "the burst of 20 goes through, got {acked}");
+    // The burst is 20 frames; the join was one of them.
+    assert!(acked >= 19, "the burst goes through, got {acked}");
     assert!(acked < 40);
     assert_eq!(
         app.count("chat_messages WHERE kind = 'message'").await,

@@ -308,18 +308,16 @@ async fn send_all(c: &mut Chat, room: &str, tag: usize, n: usize, body: &str) ->
     let mut acks = Vec::new();
     for k in 0..n {
         let id = uuid::Uuid::new_v4().to_string();
-        loop {
-            c.send_message(room, &id, &format!("{tag}/{k} {body}"))
-                .await
-                .expect("send");
-            let f = c.answer_to(&id).await.expect("an answer");
-            if is(&f, "ack") {
-                acks.push(f);
-                break;
-            }
-            assert!(is_error_code(&f, "rate_limited"), "{f}");
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
+        let ack = c
+            .send_until_acked(
+                room,
+                &id,
+                &format!("{tag}/{k} {body}"),
+                Duration::from_millis(250),
+            )
+            .await
+            .expect("acked");
+        acks.push(ack);
     }
     acks
 }
@@ -587,18 +585,11 @@ async fn f1_kill_9_during_sends_loses_no_acked_message_and_the_outbox_resend_mak
     // (as a client that lost its acks would): all must answer with an ack.
     let mut final_acks: HashMap<String, Value> = HashMap::new();
     for id in outbox.iter() {
-        loop {
-            c.send_message(&group, id, "uudelleen")
-                .await
-                .expect("resend");
-            let f = c.answer_to(id).await.expect("an answer");
-            if is(&f, "ack") {
-                final_acks.insert(id.clone(), f);
-                break;
-            }
-            assert!(is_error_code(&f, "rate_limited"), "{f}");
-            tokio::time::sleep(Duration::from_millis(300)).await;
-        }
+        let f = c
+            .send_until_acked(&group, id, "uudelleen", Duration::from_millis(300))
+            .await
+            .expect("acked after the restart");
+        final_acks.insert(id.clone(), f);
     }
     for (id, seq) in &acked {
         let f = &final_acks[id];

@@ -230,6 +230,39 @@ impl Chat {
             .await
     }
 
+    /// Waits for the `ack` or `error` naming `client_msg_id`, or a `rate_limited` error (which
+    /// names no message: the frame was dropped before it was read). Send one frame at a time
+    /// when using this, so that a `rate_limited` is known to be about it.
+    pub async fn outcome_of(&mut self, client_msg_id: &str) -> Result<Value> {
+        self.wait_for(|f| {
+            ((is(f, "ack") || is(f, "error")) && f["client_msg_id"] == client_msg_id)
+                || is_error_code(f, "rate_limited")
+        })
+        .await
+    }
+
+    /// Sends until acked, as a client's outbox does: after `rate_limited` it waits `pause` and
+    /// sends the same `client_msg_id` again. Any other error is returned as an error.
+    pub async fn send_until_acked(
+        &mut self,
+        room: &str,
+        client_msg_id: &str,
+        body: &str,
+        pause: Duration,
+    ) -> Result<Value> {
+        loop {
+            self.send_message(room, client_msg_id, body).await?;
+            let f = self.outcome_of(client_msg_id).await?;
+            if is(&f, "ack") {
+                return Ok(f);
+            }
+            if !is_error_code(&f, "rate_limited") {
+                bail!("sending {client_msg_id} answered {f}");
+            }
+            tokio::time::sleep(pause).await;
+        }
+    }
+
     /// The next frame (pending first), or `None` after `within`.
     pub async fn next_within(&mut self, within: Duration) -> Option<Incoming> {
         if let Some(f) = self.pending.pop_front() {
