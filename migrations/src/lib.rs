@@ -39,6 +39,8 @@ mod m20261122_000040_create_goals;
 mod m20261122_000041_create_goal_history;
 mod m20261122_000042_create_measures;
 mod m20261122_000043_add_goal_to_selfrehab_tasks;
+mod m20261203_000056_add_chat_digest_to_users;
+mod m20261203_000057_create_chat_reports_open_index;
 
 pub struct Migrator;
 
@@ -79,6 +81,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000041_create_goal_history::Migration),
             Box::new(m20261122_000042_create_measures::Migration),
             Box::new(m20261122_000043_add_goal_to_selfrehab_tasks::Migration),
+            Box::new(m20261203_000056_add_chat_digest_to_users::Migration),
+            Box::new(m20261203_000057_create_chat_reports_open_index::Migration),
         ]
     }
 }
