@@ -93,7 +93,8 @@ pub(crate) async fn say(app: &TestApp, room: &chat_room::Model, from: &Session, 
 pub(crate) async fn chat(app: &TestApp, tag: &str) -> Chat {
     let demo = app.demo_course(tag).await;
     let slug = tag.to_lowercase().replace(' ', "");
-    app.enrol_many(&demo.provider, &demo.course, 1, "eino").await;
+    app.enrol_many(&demo.provider, &demo.course, 1, "eino")
+        .await;
     let other = app
         .sign_in_by_link(&format!("p0.eino@{slug}.example"))
         .await;
@@ -123,7 +124,11 @@ pub(crate) async fn chat(app: &TestApp, tag: &str) -> Chat {
     }
 }
 
-pub(crate) async fn message(app: &TestApp, room: &chat_room::Model, seq: i64) -> chat_message::Model {
+pub(crate) async fn message(
+    app: &TestApp,
+    room: &chat_room::Model,
+    seq: i64,
+) -> chat_message::Model {
     chat_message::Entity::find()
         .filter(chat_message::Column::RoomId.eq(room.id))
         .filter(chat_message::Column::Seq.eq(seq))
@@ -181,7 +186,10 @@ async fn a_guide_hides_and_unhides_a_message_and_each_is_an_event_in_the_room() 
     assert!(m.hidden_at.is_some());
     assert_eq!(m.hidden_by, Some(guide.id));
     assert_eq!(m.hidden_reason.as_deref(), Some("Loukkaava sanavalinta"));
-    assert_eq!(m.body, "Eino tässä, huomenta", "hiding keeps the text for staff");
+    assert_eq!(
+        m.body, "Eino tässä, huomenta",
+        "hiding keeps the text for staff"
+    );
     let evs = events(&app, &c.group).await;
     assert_eq!(evs.len(), 1);
     assert_eq!(evs[0].event.as_deref(), Some("hidden"));
@@ -198,7 +206,11 @@ async fn a_guide_hides_and_unhides_a_message_and_each_is_an_event_in_the_room() 
     assert_problem(res, StatusCode::CONFLICT, "already_hidden").await;
 
     let res = app
-        .post(&c.demo.guide, &path(&c.group, c.eino_seq, "unhide"), json!({}))
+        .post(
+            &c.demo.guide,
+            &path(&c.group, c.eino_seq, "unhide"),
+            json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let m = message(&app, &c.group, c.eino_seq).await;
@@ -207,10 +219,17 @@ async fn a_guide_hides_and_unhides_a_message_and_each_is_an_event_in_the_room() 
     assert_eq!(evs.len(), 2);
     assert_eq!(evs[1].event.as_deref(), Some("unhidden"));
     assert_eq!(evs[1].target_seq, Some(c.eino_seq));
-    assert_eq!(evs[1].body, "Eino tässä, huomenta", "unhidden carries the text again");
+    assert_eq!(
+        evs[1].body, "Eino tässä, huomenta",
+        "unhidden carries the text again"
+    );
 
     let res = app
-        .post(&c.demo.guide, &path(&c.group, c.eino_seq, "unhide"), json!({}))
+        .post(
+            &c.demo.guide,
+            &path(&c.group, c.eino_seq, "unhide"),
+            json!({}),
+        )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "not_hidden").await;
 
@@ -261,7 +280,11 @@ async fn a_guide_removes_a_message_and_its_text_is_gone_for_good() {
         "no event keeps the removed text"
     );
     let res = app
-        .post(&c.demo.guide, &path(&c.group, c.eino_seq, "remove"), json!({}))
+        .post(
+            &c.demo.guide,
+            &path(&c.group, c.eino_seq, "remove"),
+            json!({}),
+        )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "already_deleted").await;
     let res = app
@@ -282,18 +305,36 @@ async fn a_guide_pins_and_unpins_a_message_but_not_a_hidden_one() {
         .post(&c.demo.guide, &path(&c.group, c.aino_seq, "pin"), json!({}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(message(&app, &c.group, c.aino_seq).await.pinned_at.is_some());
+    assert!(
+        message(&app, &c.group, c.aino_seq)
+            .await
+            .pinned_at
+            .is_some()
+    );
     let res = app
         .post(&c.demo.guide, &path(&c.group, c.aino_seq, "pin"), json!({}))
         .await;
     assert_problem(res, StatusCode::CONFLICT, "already_pinned").await;
     let res = app
-        .post(&c.demo.guide, &path(&c.group, c.aino_seq, "unpin"), json!({}))
+        .post(
+            &c.demo.guide,
+            &path(&c.group, c.aino_seq, "unpin"),
+            json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(message(&app, &c.group, c.aino_seq).await.pinned_at.is_none());
+    assert!(
+        message(&app, &c.group, c.aino_seq)
+            .await
+            .pinned_at
+            .is_none()
+    );
     let res = app
-        .post(&c.demo.guide, &path(&c.group, c.aino_seq, "unpin"), json!({}))
+        .post(
+            &c.demo.guide,
+            &path(&c.group, c.aino_seq, "unpin"),
+            json!({}),
+        )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "not_pinned").await;
 
@@ -314,7 +355,11 @@ async fn a_guide_pins_and_unpins_a_message_but_not_a_hidden_one() {
         .collect();
     assert_eq!(
         kinds,
-        [Some("pinned".into()), Some("unpinned".into()), Some("hidden".into())]
+        [
+            Some("pinned".into()),
+            Some("unpinned".into()),
+            Some("hidden".into())
+        ]
     );
 }
 
@@ -425,11 +470,20 @@ async fn an_event_or_an_unknown_seq_or_a_bad_reason_is_a_clear_error_and_nothing
         }
     }
     let res = app
-        .post(&c.demo.guide, &path(&c.group, c.eino_seq, "hide"), json!({}))
+        .post(
+            &c.demo.guide,
+            &path(&c.group, c.eino_seq, "hide"),
+            json!({}),
+        )
         .await;
     assert_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
     assert_eq!(row_count(&app, &c.group).await, before);
-    assert!(message(&app, &c.group, c.eino_seq).await.hidden_at.is_none());
+    assert!(
+        message(&app, &c.group, c.eino_seq)
+            .await
+            .hidden_at
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -453,7 +507,11 @@ async fn only_the_courses_guides_moderate() {
     for action in ["hide", "unhide", "remove", "pin", "unpin"] {
         let body = json!({"reason": "x"});
         let res = app
-            .post(&c.demo.participant, &path(&c.group, c.eino_seq, action), body.clone())
+            .post(
+                &c.demo.participant,
+                &path(&c.group, c.eino_seq, action),
+                body.clone(),
+            )
             .await;
         assert_problem(res, StatusCode::FORBIDDEN, "wrong_role").await;
         for s in [&beta.guide, &outsider, &c.demo.provider.admin] {
@@ -475,7 +533,11 @@ async fn only_the_courses_guides_moderate() {
     assert_problem(res, StatusCode::FORBIDDEN, "wrong_role").await;
     for s in [&beta.guide, &outsider, &c.demo.provider.admin] {
         let res = app
-            .put(s, &settings, json!({"read_only": true, "slow_mode_seconds": 0}))
+            .put(
+                s,
+                &settings,
+                json!({"read_only": true, "slow_mode_seconds": 0}),
+            )
             .await;
         assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
         let res = app.post(s, &mutes, mute.clone()).await;
@@ -483,7 +545,10 @@ async fn only_the_courses_guides_moderate() {
         let res = app.get(s, &mutes).await;
         assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
         let res = app
-            .get(s, &format!("/api/v1/chat/courses/{}/reports?open=true", c.demo.course))
+            .get(
+                s,
+                &format!("/api/v1/chat/courses/{}/reports?open=true", c.demo.course),
+            )
             .await;
         assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     }
@@ -491,15 +556,16 @@ async fn only_the_courses_guides_moderate() {
     let res = app
         .post(
             &c.demo.guide,
-            &format!(
-                "/api/v1/chat/rooms/{}/messages/1/pin",
-                uuid::Uuid::new_v4()
-            ),
+            &format!("/api/v1/chat/rooms/{}/messages/1/pin", uuid::Uuid::new_v4()),
             json!({}),
         )
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
-    assert_eq!(row_count(&app, &c.group).await, before, "nothing was stored");
+    assert_eq!(
+        row_count(&app, &c.group).await,
+        before,
+        "nothing was stored"
+    );
     assert_eq!(app.count("chat_mutes").await, 0);
     let m = message(&app, &c.group, c.eino_seq).await;
     assert!(m.hidden_at.is_none() && m.deleted_at.is_none() && m.pinned_at.is_none());
@@ -522,7 +588,9 @@ async fn a_guide_mutes_a_participant_in_the_courses_rooms_and_ends_the_mute() {
     let body: Value = res.json().await.expect("json");
     let until = now + Duration::minutes(30);
     assert_eq!(
-        body["until"].as_str().map(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok()),
+        body["until"]
+            .as_str()
+            .map(|s| s.parse::<chrono::DateTime<chrono::Utc>>().ok()),
         Some(Some(until))
     );
     // The mute shows in both rooms Aino writes in, as an event naming her and the end time.
@@ -532,7 +600,10 @@ async fn a_guide_mutes_a_participant_in_the_courses_rooms_and_ends_the_mute() {
         let ev = evs.last().expect("event");
         assert_eq!(ev.event.as_deref(), Some("muted"));
         assert_eq!(detail(ev)["user"], c.demo.participant.id.as_str());
-        assert!(detail(ev).get("reason").is_none(), "the reason is not shown to the room");
+        assert!(
+            detail(ev).get("reason").is_none(),
+            "the reason is not shown to the room"
+        );
     }
     // What the rooms list shows her: muted until then, in every room of the course.
     let aino = chat_user(&app, &c.demo.participant).await;
@@ -540,7 +611,10 @@ async fn a_guide_mutes_a_participant_in_the_courses_rooms_and_ends_the_mute() {
         .await
         .expect("rooms");
     assert!(!rooms.is_empty());
-    assert!(rooms.iter().all(|r| r.muted_until == Some(until)), "{rooms:?}");
+    assert!(
+        rooms.iter().all(|r| r.muted_until == Some(until)),
+        "{rooms:?}"
+    );
     let eino = chat_user(&app, &c.other).await;
     let rooms = my_rooms(&app.server.db, &eino, app.server.clock.now())
         .await
@@ -675,7 +749,10 @@ async fn a_participant_reports_a_message_and_the_guides_hide_it_from_their_queue
         .await
         .expect("json");
     assert_eq!(notes["items"][0]["kind"], "chat_report");
-    assert_eq!(notes["items"][0]["params"]["course"], c.demo.course.as_str());
+    assert_eq!(
+        notes["items"][0]["params"]["course"],
+        c.demo.course.as_str()
+    );
     assert!(!notes.to_string().contains("Aino täällä"));
 
     let queue_url = format!("/api/v1/chat/courses/{}/reports?open=true", c.demo.course);
@@ -700,7 +777,10 @@ async fn a_participant_reports_a_message_and_the_guides_hide_it_from_their_queue
     let res = app
         .post(
             &c.demo.guide,
-            &format!("/api/v1/chat/reports/{}/resolve", first["id"].as_str().expect("id")),
+            &format!(
+                "/api/v1/chat/reports/{}/resolve",
+                first["id"].as_str().expect("id")
+            ),
             json!({"action": "hide", "note": "Puhuin Ainon kanssa"}),
         )
         .await;
@@ -732,7 +812,10 @@ async fn a_participant_reports_a_message_and_the_guides_hide_it_from_their_queue
     let res = app
         .post(
             &c.demo.guide,
-            &format!("/api/v1/chat/reports/{}/resolve", first["id"].as_str().expect("id")),
+            &format!(
+                "/api/v1/chat/reports/{}/resolve",
+                first["id"].as_str().expect("id")
+            ),
             json!({"action": "dismiss"}),
         )
         .await;
@@ -765,7 +848,10 @@ async fn dismissing_a_report_leaves_the_message_as_it_was() {
     let res = app
         .post(
             &c.demo.guide,
-            &format!("/api/v1/chat/reports/{}/resolve", report["id"].as_str().expect("id")),
+            &format!(
+                "/api/v1/chat/reports/{}/resolve",
+                report["id"].as_str().expect("id")
+            ),
             json!({"action": "dismiss", "note": "Asiallinen viesti"}),
         )
         .await;
@@ -773,7 +859,12 @@ async fn dismissing_a_report_leaves_the_message_as_it_was() {
     let done: Value = res.json().await.expect("json");
     assert_eq!(done["resolution"], "dismissed");
     assert_eq!(done["event"], Value::Null);
-    assert!(message(&app, &c.group, c.eino_seq).await.hidden_at.is_none());
+    assert!(
+        message(&app, &c.group, c.eino_seq)
+            .await
+            .hidden_at
+            .is_none()
+    );
     assert_eq!(row_count(&app, &c.group).await, before, "no event");
     let stored = chat_report::Entity::find()
         .one(&app.server.db)
@@ -782,7 +873,10 @@ async fn dismissing_a_report_leaves_the_message_as_it_was() {
         .expect("report");
     assert_eq!(stored.resolution.as_deref(), Some("dismissed"));
     assert_eq!(stored.note.as_deref(), Some("Asiallinen viesti"));
-    assert_eq!(stored.resolved_by, Some(user_of(&app, &c.demo.guide).await.id));
+    assert_eq!(
+        stored.resolved_by,
+        Some(user_of(&app, &c.demo.guide).await.id)
+    );
 }
 
 #[tokio::test]
@@ -792,7 +886,11 @@ async fn reports_are_checked_and_a_refused_one_stores_nothing() {
     let beta = app.demo_course("Beta").await;
     let ok = json!({"reason": "syy"});
     let res = app
-        .post(&c.demo.participant, &report_path(&c.group, c.aino_seq), ok.clone())
+        .post(
+            &c.demo.participant,
+            &report_path(&c.group, c.aino_seq),
+            ok.clone(),
+        )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "own_message").await;
     let res = app
@@ -819,12 +917,20 @@ async fn reports_are_checked_and_a_refused_one_stores_nothing() {
     assert_problem(res, StatusCode::NOT_FOUND, "message_not_found").await;
     // Staff do not report; they hide.
     let res = app
-        .post(&c.demo.guide, &report_path(&c.group, c.eino_seq), ok.clone())
+        .post(
+            &c.demo.guide,
+            &report_path(&c.group, c.eino_seq),
+            ok.clone(),
+        )
         .await;
     assert_problem(res, StatusCode::FORBIDDEN, "wrong_role").await;
     // Another course's participant cannot see the room; nor Eino Aino's private thread.
     let res = app
-        .post(&beta.participant, &report_path(&c.group, c.eino_seq), ok.clone())
+        .post(
+            &beta.participant,
+            &report_path(&c.group, c.eino_seq),
+            ok.clone(),
+        )
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     let staff_seq = say(&app, &c.private, &c.demo.guide, "Hei Aino, miten menee?").await;
@@ -850,13 +956,20 @@ async fn reports_are_checked_and_a_refused_one_stores_nothing() {
         (g.clone(), say(&app, &g, &beta.guide, "Tervetuloa").await)
     };
     let res = app
-        .post(&beta.participant, &report_path(&other_msg.0, other_msg.1), ok.clone())
+        .post(
+            &beta.participant,
+            &report_path(&other_msg.0, other_msg.1),
+            ok.clone(),
+        )
         .await;
     let r: Value = res.json().await.expect("json");
     let res = app
         .post(
             &c.demo.guide,
-            &format!("/api/v1/chat/reports/{}/resolve", r["id"].as_str().expect("id")),
+            &format!(
+                "/api/v1/chat/reports/{}/resolve",
+                r["id"].as_str().expect("id")
+            ),
             json!({"action": "hide"}),
         )
         .await;
@@ -864,10 +977,18 @@ async fn reports_are_checked_and_a_refused_one_stores_nothing() {
     let res = app
         .post(
             &beta.guide,
-            &format!("/api/v1/chat/reports/{}/resolve", r["id"].as_str().expect("id")),
+            &format!(
+                "/api/v1/chat/reports/{}/resolve",
+                r["id"].as_str().expect("id")
+            ),
             json!({"action": "delete"}),
         )
         .await;
     assert_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
-    assert!(message(&app, &other_msg.0, other_msg.1).await.hidden_at.is_none());
+    assert!(
+        message(&app, &other_msg.0, other_msg.1)
+            .await
+            .hidden_at
+            .is_none()
+    );
 }

@@ -63,7 +63,12 @@ fn mails_to(app: &TestApp, email: &str) -> Vec<String> {
         .collect()
 }
 
-async fn read_up_to(app: &TestApp, room: &etapolku_server::entity::chat_room::Model, who: &Session, seq: i64) {
+async fn read_up_to(
+    app: &TestApp,
+    room: &etapolku_server::entity::chat_room::Model,
+    who: &Session,
+    seq: i64,
+) {
     chat_read::ActiveModel {
         room_id: Set(room.id),
         user_id: Set(user_of(app, who).await.id),
@@ -150,17 +155,27 @@ async fn a_team_message_in_the_private_thread_is_mailed_once_ten_minutes_later_w
     let c = chat(&app, "Alpha").await;
     let email = c.demo.participant.email.clone();
     let state = &app.server.state;
-    let first = say(&app, &c.private, &c.demo.guide, "Muistathan huomisen puhelun").await;
+    let first = say(
+        &app,
+        &c.private,
+        &c.demo.guide,
+        "Muistathan huomisen puhelun",
+    )
+    .await;
     let t0 = app.server.clock.now();
     let before = mails_to(&app, &email).len();
 
     assert_eq!(
-        chat_private_mail::run(state, t0 + Duration::minutes(9)).await.expect("run"),
+        chat_private_mail::run(state, t0 + Duration::minutes(9))
+            .await
+            .expect("run"),
         0,
         "not before ten minutes"
     );
     assert_eq!(
-        chat_private_mail::run(state, t0 + Duration::minutes(10)).await.expect("run"),
+        chat_private_mail::run(state, t0 + Duration::minutes(10))
+            .await
+            .expect("run"),
         1
     );
     let got = mails_to(&app, &email);
@@ -188,7 +203,9 @@ async fn a_team_message_in_the_private_thread_is_mailed_once_ten_minutes_later_w
     say(&app, &c.private, &c.demo.guide, "Uusi asia").await;
     let t1 = app.server.clock.now();
     assert_eq!(
-        chat_private_mail::run(state, t1 + Duration::minutes(10)).await.expect("run"),
+        chat_private_mail::run(state, t1 + Duration::minutes(10))
+            .await
+            .expect("run"),
         1
     );
     assert_eq!(mails_to(&app, &email).len(), before + 2);
@@ -197,7 +214,9 @@ async fn a_team_message_in_the_private_thread_is_mailed_once_ten_minutes_later_w
     say(&app, &c.private, &c.demo.participant, "Kiitos").await;
     say(&app, &c.group, &c.demo.guide, "Ryhmälle").await;
     assert_eq!(
-        chat_private_mail::run(state, t1 + Duration::hours(2)).await.expect("run"),
+        chat_private_mail::run(state, t1 + Duration::hours(2))
+            .await
+            .expect("run"),
         0
     );
 }
@@ -218,7 +237,9 @@ async fn a_participant_who_turned_mail_off_gets_the_notice_but_no_mail() {
     say(&app, &c.private, &c.demo.guide, "Hei").await;
     let t = app.server.clock.now() + Duration::minutes(11);
     assert_eq!(
-        chat_private_mail::run(&app.server.state, t).await.expect("run"),
+        chat_private_mail::run(&app.server.state, t)
+            .await
+            .expect("run"),
         1
     );
     assert_eq!(mails_to(&app, &c.demo.participant.email).len(), before);
@@ -257,12 +278,18 @@ async fn an_opted_in_guide_gets_a_daily_digest_of_counts_once_a_day() {
         .expect("json");
     assert_eq!(me["preferences"]["chat_digest"], false);
     let res = app
-        .patch(&c.demo.participant, "/api/v1/me", json!({"chat_digest": true}))
+        .patch(
+            &c.demo.participant,
+            "/api/v1/me",
+            json!({"chat_digest": true}),
+        )
         .await;
     let body = assert_problem(res, StatusCode::BAD_REQUEST, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "chat_digest");
     assert_eq!(
-        chat_digest::run(state, helsinki_at(&app, 0, 15, 0)).await.expect("run"),
+        chat_digest::run(state, helsinki_at(&app, 0, 15, 0))
+            .await
+            .expect("run"),
         0,
         "nobody has asked for it"
     );
@@ -285,11 +312,15 @@ async fn an_opted_in_guide_gets_a_daily_digest_of_counts_once_a_day() {
     .await;
 
     assert_eq!(
-        chat_digest::run(state, helsinki_at(&app, 0, 14, 59)).await.expect("run"),
+        chat_digest::run(state, helsinki_at(&app, 0, 14, 59))
+            .await
+            .expect("run"),
         0
     );
     assert_eq!(
-        chat_digest::run(state, helsinki_at(&app, 0, 15, 0)).await.expect("run"),
+        chat_digest::run(state, helsinki_at(&app, 0, 15, 0))
+            .await
+            .expect("run"),
         1
     );
     let digest = mails_to(&app, &c.demo.guide.email)
@@ -302,12 +333,16 @@ async fn an_opted_in_guide_gets_a_daily_digest_of_counts_once_a_day() {
     );
     assert!(!digest.contains("Aino t\u{e4}\u{e4}ll\u{e4}") && !digest.contains("Sopimaton"));
     assert_eq!(
-        chat_digest::run(state, helsinki_at(&app, 0, 15, 1)).await.expect("run"),
+        chat_digest::run(state, helsinki_at(&app, 0, 15, 1))
+            .await
+            .expect("run"),
         0,
         "once a day"
     );
     assert_eq!(
-        chat_digest::run(state, helsinki_at(&app, 1, 15, 0)).await.expect("run"),
+        chat_digest::run(state, helsinki_at(&app, 1, 15, 0))
+            .await
+            .expect("run"),
         1,
         "and again the next day"
     );

@@ -53,7 +53,9 @@ impl Reason {
         if t.chars().count() > MAX_REASON_CHARS {
             return Err("the reason can have at most 1000 characters");
         }
-        if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        if t.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
             return Err("the reason contains control characters");
         }
         Ok(Reason(t.to_owned()))
@@ -263,7 +265,10 @@ pub(crate) async fn apply<C: ConnectionTrait>(
         MessageAction::Hide(reason) => update
             .col_expr(M::HiddenAt, Expr::value(Some(now)))
             .col_expr(M::HiddenBy, Expr::value(Some(actor_id)))
-            .col_expr(M::HiddenReason, Expr::value(Some(reason.as_str().to_owned())))
+            .col_expr(
+                M::HiddenReason,
+                Expr::value(Some(reason.as_str().to_owned())),
+            )
             .filter(M::HiddenAt.is_null())
             .filter(M::DeletedAt.is_null()),
         MessageAction::Unhide => update
@@ -344,11 +349,28 @@ pub(crate) async fn apply<C: ConnectionTrait>(
             append_event(txn, room.id, actor_id, "removed", seq, detail, now).await
         }
         MessageAction::Pin => {
-            append_event(txn, room.id, actor_id, "pinned", seq, serde_json::Value::Null, now).await
+            append_event(
+                txn,
+                room.id,
+                actor_id,
+                "pinned",
+                seq,
+                serde_json::Value::Null,
+                now,
+            )
+            .await
         }
         MessageAction::Unpin => {
-            append_event(txn, room.id, actor_id, "unpinned", seq, serde_json::Value::Null, now)
-                .await
+            append_event(
+                txn,
+                room.id,
+                actor_id,
+                "unpinned",
+                seq,
+                serde_json::Value::Null,
+                now,
+            )
+            .await
         }
     }
 }
@@ -398,15 +420,26 @@ pub async fn set_room_settings(
     if current.read_only != read_only || current.slow_mode_seconds != slow_mode_seconds {
         chat_room::Entity::update_many()
             .col_expr(chat_room::Column::ReadOnly, Expr::value(read_only))
-            .col_expr(chat_room::Column::SlowModeSeconds, Expr::value(slow_mode_seconds))
+            .col_expr(
+                chat_room::Column::SlowModeSeconds,
+                Expr::value(slow_mode_seconds),
+            )
             .filter(chat_room::Column::Id.eq(room.id))
             .exec(&txn)
             .await?;
     }
     if current.read_only != read_only {
         events.push(
-            append_event(&txn, room.id, actor.id, "read_only", None, json!({"on": read_only}), now)
-                .await?,
+            append_event(
+                &txn,
+                room.id,
+                actor.id,
+                "read_only",
+                None,
+                json!({"on": read_only}),
+                now,
+            )
+            .await?,
         );
     }
     if current.slow_mode_seconds != slow_mode_seconds {
@@ -444,7 +477,8 @@ pub async fn course_for_guide<C: ConnectionTrait>(
     course_uuid: Uuid,
 ) -> AppResult<course::Model> {
     let c = find_course(db, course_uuid).await?;
-    if actor.provider_id == Some(c.provider_id) && is_course_guide(db, &ChatUser::from(actor), c.id).await?
+    if actor.provider_id == Some(c.provider_id)
+        && is_course_guide(db, &ChatUser::from(actor), c.id).await?
     {
         Ok(c)
     } else {
@@ -675,7 +709,10 @@ mod tests {
 
     #[test]
     fn a_reason_is_trimmed_and_has_one_to_a_thousand_characters() {
-        assert_eq!(Reason::parse("  kiusaamista ").map(|r| r.0), Ok("kiusaamista".into()));
+        assert_eq!(
+            Reason::parse("  kiusaamista ").map(|r| r.0),
+            Ok("kiusaamista".into())
+        );
         assert!(Reason::parse("   ").is_err());
         assert!(Reason::parse(&"ä".repeat(1000)).is_ok());
         assert!(Reason::parse(&"ä".repeat(1001)).is_err());

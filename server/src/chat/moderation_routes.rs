@@ -9,8 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::extract::{Participant, Staff};
 use crate::chat::moderation::{
-    self, EventView, MessageAction, MuteView, Reason, RoomSettings, minutes_field,
-    slow_mode_field,
+    self, EventView, MessageAction, MuteView, Reason, RoomSettings, minutes_field, slow_mode_field,
 };
 use crate::chat::reports::{self, ReportCreated, ReportView, Resolution, Resolved};
 use crate::error::{AppResult, Problem};
@@ -18,36 +17,33 @@ use crate::http::json::Json;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/chat/rooms/{id}/messages/{seq}/hide",
-        web::post().to(hide),
-    )
-    .route(
-        "/chat/rooms/{id}/messages/{seq}/unhide",
-        web::post().to(unhide),
-    )
-    .route(
-        "/chat/rooms/{id}/messages/{seq}/remove",
-        web::post().to(remove),
-    )
-    .route("/chat/rooms/{id}/messages/{seq}/pin", web::post().to(pin))
-    .route(
-        "/chat/rooms/{id}/messages/{seq}/unpin",
-        web::post().to(unpin),
-    )
-    .route(
-        "/chat/rooms/{id}/messages/{seq}/report",
-        web::post().to(report),
-    )
-    .route("/chat/rooms/{id}/settings", web::put().to(settings))
-    .route("/chat/courses/{course}/mutes", web::get().to(mutes))
-    .route("/chat/courses/{course}/mutes", web::post().to(mute))
-    .route(
-        "/chat/courses/{course}/mutes/{participant}",
-        web::delete().to(unmute),
-    )
-    .route("/chat/courses/{course}/reports", web::get().to(queue))
-    .route("/chat/reports/{id}/resolve", web::post().to(resolve));
+    cfg.route("/chat/rooms/{id}/messages/{seq}/hide", web::post().to(hide))
+        .route(
+            "/chat/rooms/{id}/messages/{seq}/unhide",
+            web::post().to(unhide),
+        )
+        .route(
+            "/chat/rooms/{id}/messages/{seq}/remove",
+            web::post().to(remove),
+        )
+        .route("/chat/rooms/{id}/messages/{seq}/pin", web::post().to(pin))
+        .route(
+            "/chat/rooms/{id}/messages/{seq}/unpin",
+            web::post().to(unpin),
+        )
+        .route(
+            "/chat/rooms/{id}/messages/{seq}/report",
+            web::post().to(report),
+        )
+        .route("/chat/rooms/{id}/settings", web::put().to(settings))
+        .route("/chat/courses/{course}/mutes", web::get().to(mutes))
+        .route("/chat/courses/{course}/mutes", web::post().to(mute))
+        .route(
+            "/chat/courses/{course}/mutes/{participant}",
+            web::delete().to(unmute),
+        )
+        .route("/chat/courses/{course}/reports", web::get().to(queue))
+        .route("/chat/reports/{id}/resolve", web::post().to(resolve));
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -188,8 +184,7 @@ pub async fn mute(
     let body = body.into_inner()?;
     let length = minutes_field(body.minutes)?;
     let reason = Reason::field("reason", &body.reason)?;
-    let out =
-        moderation::mute(&state, &who.0, *course, body.participant, length, reason).await?;
+    let out = moderation::mute(&state, &who.0, *course, body.participant, length, reason).await?;
     Ok(HttpResponse::Created().json(out))
 }
 

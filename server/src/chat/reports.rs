@@ -199,7 +199,10 @@ pub async fn queue(
     let c = course_for_guide(db, actor, course_uuid).await?;
     let (filter, order) = match open {
         Some(true) => ("AND rp.resolved_at IS NULL", "rp.created_at ASC, rp.id ASC"),
-        Some(false) => ("AND rp.resolved_at IS NOT NULL", "rp.created_at DESC, rp.id DESC"),
+        Some(false) => (
+            "AND rp.resolved_at IS NOT NULL",
+            "rp.created_at DESC, rp.id DESC",
+        ),
         None => ("", "rp.created_at DESC, rp.id DESC"),
     };
     let sql = format!(
@@ -325,9 +328,8 @@ pub async fn resolve(
         .await?
         .ok_or(AppError::NotFoundCode("message_not_found"))?;
     // Hiding what is already hidden or deleted only closes the reports.
-    let hides = action == Resolution::Hide
-        && message.hidden_at.is_none()
-        && message.deleted_at.is_none();
+    let hides =
+        action == Resolution::Hide && message.hidden_at.is_none() && message.deleted_at.is_none();
     if hides && let Some(author) = user::Entity::find_by_id(message.sender_id).one(db).await? {
         audit_participant(state, actor, &author, "chat_message", "update").await?;
     }
@@ -340,7 +342,17 @@ pub async fn resolve(
                 AppError::Internal(anyhow::anyhow!("a stored report reason is invalid: {m}"))
             })?,
         };
-        Some(apply(&txn, &room, &message, actor.id, &MessageAction::Hide(reason), now).await?)
+        Some(
+            apply(
+                &txn,
+                &room,
+                &message,
+                actor.id,
+                &MessageAction::Hide(reason),
+                now,
+            )
+            .await?,
+        )
     } else {
         None
     };

@@ -193,9 +193,7 @@ pub async fn list_for_staff<C: ConnectionTrait>(
     let mut out = Vec::new();
     for c in query.all(db).await? {
         let mut s = summary(db, &c, today).await?;
-        s.unread_messages = unread
-            .as_ref()
-            .map(|u| u.get(&c.id).copied().unwrap_or(0));
+        s.unread_messages = unread.as_ref().map(|u| u.get(&c.id).copied().unwrap_or(0));
         out.push(s);
     }
     Ok(out)

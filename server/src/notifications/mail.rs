@@ -38,18 +38,16 @@ fn lines(lang: Language, kind: Kind) -> &'static [&'static str] {
             "your guide has suggested a self-rehabilitation task for you.",
             EN_READ,
         ],
-        (Language::Fi, Kind::ChatMessage) => &[
-            "kurssin ohjaaja on kirjoittanut sinulle viestin.",
-            FI_READ,
-        ],
+        (Language::Fi, Kind::ChatMessage) => {
+            &["kurssin ohjaaja on kirjoittanut sinulle viestin.", FI_READ]
+        }
         (Language::Sv, Kind::ChatMessage) => &[
             "kursens handledare har skrivit ett meddelande till dig.",
             SV_READ,
         ],
-        (Language::En, Kind::ChatMessage) => &[
-            "your course's guide has written you a message.",
-            EN_READ,
-        ],
+        (Language::En, Kind::ChatMessage) => {
+            &["your course's guide has written you a message.", EN_READ]
+        }
         (Language::Fi, Kind::ChatReport) => &[
             "kurssisi osallistuja on ilmoittanut keskustelun viestistä ohjaajille.",
             FI_READ,
@@ -120,9 +118,15 @@ mod tests {
     #[test]
     fn every_kind_has_words_in_every_language() {
         for lang in [Language::Fi, Language::Sv, Language::En] {
-            for kind in ["answer_comment", "task_feedback", "task_proposed", "chat_message", "chat_report"]
-                .into_iter()
-                .filter_map(Kind::parse)
+            for kind in [
+                "answer_comment",
+                "task_feedback",
+                "task_proposed",
+                "chat_message",
+                "chat_report",
+            ]
+            .into_iter()
+            .filter_map(Kind::parse)
             {
                 let m = something_new(lang, "Aino", kind, "https://x.fi/");
                 assert!(m.text.lines().count() > 3, "{lang:?} {kind:?}");

@@ -50,7 +50,7 @@ impl Kind {
             Kind::ChatReport,
         ]
         .into_iter()
-            .find(|k| k.as_str() == s)
+        .find(|k| k.as_str() == s)
     }
 }
 
