@@ -992,3 +992,45 @@ async fn reports_are_checked_and_a_refused_one_stores_nothing() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn the_room_sees_a_hide_at_once_participants_without_the_text() {
+    use etapolku_tests::chat_client::{connect, is};
+    let app = TestApp::new().await;
+    let c = chat(&app, "Alpha").await;
+    let room_id = c.group.uuid.to_string();
+    let mut eino = connect(&c.other.client, &app.server.address, &c.other.token)
+        .await
+        .expect("socket");
+    eino.join_one(&room_id, c.eino_seq).await.expect("join");
+    let mut guide = connect(
+        &c.demo.guide.client,
+        &app.server.address,
+        &c.demo.guide.token,
+    )
+    .await
+    .expect("socket");
+    guide.join_one(&room_id, c.eino_seq).await.expect("join");
+    let res = app
+        .post(
+            &c.demo.guide,
+            &path(&c.group, c.aino_seq, "hide"),
+            json!({"reason": "Henkilötietoja"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let seen = eino
+        .wait_for(|f| is(f, "event") && f["event"] == "hidden")
+        .await
+        .expect("the participant's socket gets the event");
+    assert_eq!(seen["target_seq"], c.aino_seq);
+    assert!(
+        !seen.to_string().contains("Aino täällä") && !seen.to_string().contains("Henkilötietoja"),
+        "participants see neither the text nor the reason: {seen}"
+    );
+    let staff = guide
+        .wait_for(|f| is(f, "event") && f["event"] == "hidden")
+        .await
+        .expect("the guide's socket gets the event");
+    assert_eq!(staff["reason"], "Henkilötietoja", "{staff}");
+}

@@ -353,3 +353,43 @@ async fn an_opted_in_guide_gets_a_daily_digest_of_counts_once_a_day() {
         .count();
     assert_eq!(physio, 0);
 }
+
+#[tokio::test]
+async fn no_mail_while_the_participant_has_the_chat_open_and_one_after_she_leaves() {
+    let app = TestApp::new().await;
+    let c = chat(&app, "Alpha").await;
+    let state = &app.server.state;
+    let email = c.demo.participant.email.clone();
+    let before = mails_to(&app, &email).len();
+    let mut socket = etapolku_tests::chat_client::connect(
+        &c.demo.participant.client,
+        &app.server.address,
+        &c.demo.participant.token,
+    )
+    .await
+    .expect("socket");
+    socket
+        .join_one(&c.private.uuid.to_string(), 0)
+        .await
+        .expect("join");
+    say(&app, &c.private, &c.demo.guide, "Hei Aino").await;
+    let later = app.server.clock.now() + Duration::minutes(15);
+    assert_eq!(
+        chat_private_mail::run(state, later).await.expect("run"),
+        0,
+        "she is online"
+    );
+    assert_eq!(mails_to(&app, &email).len(), before);
+    socket.close().await;
+    // The hub notices the closed socket shortly.
+    let mut told = 0;
+    for _ in 0..50 {
+        told = chat_private_mail::run(state, later).await.expect("run");
+        if told > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(told, 1, "mailed once she has gone");
+    assert_eq!(mails_to(&app, &email).len(), before + 1);
+}
