@@ -25,8 +25,11 @@ use crate::chat::protocol::{self, Frame};
 use crate::chat::store;
 use crate::entity::chat_message;
 
-/// Frames a socket may have waiting before it counts as too slow (F6).
-pub const OUTBOUND_QUEUE: usize = 256;
+/// Frames a socket may have waiting before it counts as too slow (F6): 256 in all, of which
+/// actix-ws's own session channel holds 32 once the socket task has handed them on.
+pub const OUTBOUND_FRAMES: usize = 256;
+pub const SESSION_CHANNEL: usize = 32;
+pub const OUTBOUND_QUEUE: usize = OUTBOUND_FRAMES - SESSION_CHANNEL;
 /// How long an early row waits for the rows before it before they are loaded from the database.
 const GAP_GRACE: Duration = Duration::from_millis(150);
 /// Rows kept per live room, for sockets whose replay ended just before the newest rows.
@@ -723,4 +726,170 @@ fn online_users(room: &Room, conns: &HashMap<ConnId, Conn>) -> Vec<Arc<UserCard>
         .collect();
     users.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     users
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::model::Role;
+    use chrono::{DateTime, Utc};
+
+    fn task() -> (HubTask, mpsc::UnboundedReceiver<Command>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let task = HubTask {
+            db: DatabaseConnection::default(),
+            tx,
+            online: Arc::default(),
+            rooms: HashMap::new(),
+            conns: HashMap::new(),
+            by_user: HashMap::new(),
+            cards: HashMap::new(),
+            shutting_down: false,
+        };
+        (task, rx)
+    }
+
+    fn card(id: i32) -> Arc<UserCard> {
+        Arc::new(UserCard {
+            id,
+            uuid: Uuid::from_u128(id as u128),
+            name: format!("User {id}"),
+            role: Role::Participant,
+            profession: None,
+        })
+    }
+
+    struct Client {
+        frames: mpsc::Receiver<Frame>,
+        close: mpsc::Receiver<u16>,
+    }
+
+    fn connect(t: &mut HubTask, id: ConnId, user: i32, queue: usize) -> Client {
+        let (ftx, frames) = mpsc::channel(queue);
+        let (ctx, close) = mpsc::channel(1);
+        t.connect(ConnHandle {
+            id,
+            user: card(user),
+            frames: ftx,
+            close: ctx,
+        });
+        Client { frames, close }
+    }
+
+    fn row(seq: i64, sender: i32) -> chat_message::Model {
+        chat_message::Model {
+            id: seq,
+            uuid: Uuid::new_v4(),
+            room_id: 1,
+            seq,
+            kind: "message".into(),
+            sender_id: sender,
+            client_msg_id: Some(Uuid::new_v4()),
+            body: format!("message {seq}"),
+            event: None,
+            target_seq: None,
+            detail: None,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            edited_at: None,
+            deleted_at: None,
+            hidden_at: None,
+            hidden_by: None,
+            hidden_reason: None,
+            removed_by: None,
+            pinned_at: None,
+            pinned_by: None,
+        }
+    }
+
+    fn seqs(c: &mut Client) -> Vec<i64> {
+        let mut out = Vec::new();
+        while let Ok(f) = c.frames.try_recv() {
+            let v: serde_json::Value = serde_json::from_str(&f).expect("json");
+            if v["type"] == "message" {
+                out.push(v["seq"].as_i64().unwrap_or(-1));
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn rows_published_out_of_order_are_delivered_in_seq_order() {
+        let (mut t, _rx) = task();
+        let mut a = connect(&mut t, 1, 10, 64);
+        t.subscribe(1, 1, Uuid::nil(), Audience::Participant, 0);
+        t.publish(1, vec![row(2, 10)]);
+        t.publish(1, vec![row(3, 10)]);
+        assert_eq!(seqs(&mut a), Vec::<i64>::new(), "held back until 1 arrives");
+        t.publish(1, vec![row(1, 10)]);
+        t.publish(1, vec![row(2, 10)]); // a repeat is not delivered twice
+        assert_eq!(seqs(&mut a), vec![1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn a_late_joiner_gets_only_rows_after_its_replay_and_the_recent_ones_it_missed() {
+        let (mut t, _rx) = task();
+        let _a = connect(&mut t, 1, 10, 64);
+        t.subscribe(1, 1, Uuid::nil(), Audience::Participant, 0);
+        t.publish(1, (1..=5).map(|s| row(s, 10)).collect());
+        // Its replay ended at 3: 4 and 5 come from the hub's recent rows.
+        let mut b = connect(&mut t, 2, 11, 64);
+        t.subscribe(2, 1, Uuid::nil(), Audience::Participant, 3);
+        t.publish(1, vec![row(6, 10)]);
+        assert_eq!(seqs(&mut b), vec![4, 5, 6]);
+        // Its replay ended at 8 (rows 7 and 8 still on their way): nothing twice.
+        let mut c = connect(&mut t, 3, 12, 64);
+        t.subscribe(3, 1, Uuid::nil(), Audience::Participant, 8);
+        t.publish(1, vec![row(8, 10), row(7, 10), row(9, 10)]);
+        assert_eq!(seqs(&mut c), vec![9]);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_closes_that_socket_with_1013_and_the_room_carries_on() {
+        let (mut t, _rx) = task();
+        let mut slow = connect(&mut t, 1, 10, 4);
+        let mut fast = connect(&mut t, 2, 11, 64);
+        t.subscribe(1, 1, Uuid::nil(), Audience::Participant, 0);
+        t.subscribe(2, 1, Uuid::nil(), Audience::Participant, 0);
+        t.publish(1, (1..=10).map(|s| row(s, 11)).collect());
+        assert_eq!(slow.close.try_recv().ok(), Some(CLOSE_TRY_AGAIN_LATER));
+        assert_eq!(seqs(&mut fast), (1..=10).collect::<Vec<_>>());
+        assert!(
+            !t.conns.contains_key(&1),
+            "the slow socket is gone from the hub"
+        );
+        assert!(seqs(&mut slow).len() < 10);
+    }
+
+    #[tokio::test]
+    async fn frames_are_rendered_once_per_audience_and_shared() {
+        let (mut t, _rx) = task();
+        let mut a = connect(&mut t, 1, 10, 64);
+        let mut b = connect(&mut t, 2, 11, 64);
+        t.subscribe(1, 1, Uuid::nil(), Audience::Participant, 0);
+        t.subscribe(2, 1, Uuid::nil(), Audience::Participant, 0);
+        t.publish(1, vec![row(1, 10)]);
+        let next = |c: &mut Client| loop {
+            let f = c.frames.try_recv().expect("a frame");
+            if f.contains("\"message\"") {
+                break f;
+            }
+        };
+        let (fa, fb) = (next(&mut a), next(&mut b));
+        assert_eq!(fa, fb);
+        assert_eq!(
+            fa.as_bytes().as_ptr(),
+            fb.as_bytes().as_ptr(),
+            "one buffer, shared"
+        );
+    }
+
+    #[tokio::test]
+    async fn shutdown_closes_every_socket_with_1012_and_refuses_new_ones() {
+        let (mut t, _rx) = task();
+        let mut a = connect(&mut t, 1, 10, 64);
+        t.handle(Command::Shutdown);
+        assert_eq!(a.close.try_recv().ok(), Some(CLOSE_RESTART));
+        let mut b = connect(&mut t, 2, 11, 64);
+        assert_eq!(b.close.try_recv().ok(), Some(CLOSE_RESTART));
+    }
 }
