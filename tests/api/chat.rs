@@ -899,3 +899,39 @@ async fn set_read_only(app: &TestApp, room: &str) {
     a.read_only = Set(true);
     a.update(db).await.expect("read_only");
 }
+
+#[tokio::test]
+async fn typing_reaches_the_others_and_presence_follows_who_comes_and_goes() {
+    let app = TestApp::new().await;
+    let cc = chat_course(&app, "Typing", 1).await;
+    let (mut aino, _) = joined(&app, &cc.demo.participant, &cc.group, 0).await;
+    let (mut other, _) = joined(&app, &cc.others[0], &cc.group, 0).await;
+    let p = aino
+        .wait_for(|f| is(f, "presence") && f["online"].as_array().map(Vec::len) == Some(2))
+        .await
+        .expect("presence with both");
+    assert_eq!(p["room"], cc.group.as_str());
+    aino.send_json(&json!({"type": "typing", "room": cc.group}))
+        .await
+        .expect("typing");
+    let t = other
+        .wait_for(|f| is(f, "typing"))
+        .await
+        .expect("the other sees typing");
+    assert_eq!(t["user"]["id"], cc.demo.participant.id.as_str());
+    assert_eq!(t["user"]["name"], "aino");
+    // The other leaves: Aino's presence shows her alone, and the other gets no more messages.
+    other
+        .send_json(&json!({"type": "leave", "room": cc.group}))
+        .await
+        .expect("leave");
+    aino.wait_for(|f| is(f, "presence") && f["online"].as_array().map(Vec::len) == Some(1))
+        .await
+        .expect("presence after leave");
+    say(&mut aino, &cc.group, "Oletko siellä?").await;
+    let frames = other.collect(Duration::from_millis(500)).await;
+    assert!(messages(&frames, &cc.group).is_empty(), "{frames:?}");
+    // Nor does the typing frame come back to its sender.
+    let mine = aino.collect(Duration::from_millis(300)).await;
+    assert!(mine.iter().all(|f| !is(f, "typing")), "{mine:?}");
+}
