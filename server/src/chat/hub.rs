@@ -25,8 +25,11 @@ use crate::chat::protocol::{self, Frame};
 use crate::chat::store;
 use crate::entity::chat_message;
 
-/// Frames a socket may have waiting before it counts as too slow (F6).
-pub const OUTBOUND_QUEUE: usize = 256;
+/// Frames a socket may have waiting before it counts as too slow (F6): 256 in all, of which
+/// actix-ws's own session channel holds 32 once the socket task has handed them on.
+pub const OUTBOUND_FRAMES: usize = 256;
+pub const SESSION_CHANNEL: usize = 32;
+pub const OUTBOUND_QUEUE: usize = OUTBOUND_FRAMES - SESSION_CHANNEL;
 /// How long an early row waits for the rows before it before they are loaded from the database.
 const GAP_GRACE: Duration = Duration::from_millis(150);
 /// Rows kept per live room, for sockets whose replay ended just before the newest rows.

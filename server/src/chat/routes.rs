@@ -77,7 +77,8 @@ async fn member_room(
     who: &AuthUser,
     id: Uuid,
 ) -> AppResult<(chat_room::Model, Membership)> {
-    let user = chat_user(who)?;
+    // An admin is a member of no room: the room answers 404 as to any non-member.
+    let user = chat_user(who).map_err(|_| AppError::NotFound)?;
     rooms::room_for_member(&state.db, &user, id).await
 }
 

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::accounts::model::Role;
 use crate::audit::service::{self as audit, Access};
 use crate::auth::extract::AuthUser;
-use crate::chat::hub::{CLOSE_RESTART, ConnHandle, ConnId, OUTBOUND_QUEUE};
+use crate::chat::hub::{CLOSE_RESTART, CLOSE_TRY_AGAIN_LATER, ConnHandle, ConnId, OUTBOUND_QUEUE};
 use crate::chat::model::{ChatUser, Membership, UserCard};
 use crate::chat::protocol::{self, ClientFrame, Frame, FrameError, MAX_FRAME_BYTES, MAX_REPLAY};
 use crate::chat::store::{self, ChatError, Sent};
@@ -30,7 +30,9 @@ use crate::state::AppState;
 const PING_EVERY: Duration = Duration::from_secs(15);
 const IDLE_LIMIT: Duration = Duration::from_secs(45);
 /// A write to a client that does not read for this long ends the socket.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the close frame may wait behind frames the client has not read yet.
+const CLOSE_WAIT: Duration = Duration::from_secs(30);
 /// Rate limit per socket: 5 frames a second, bursts of 20.
 const RATE_PER_SEC: f64 = 5.0;
 const BURST: f64 = 20.0;
@@ -211,8 +213,7 @@ impl Socket {
                 code: CloseCode::from(code),
                 description: Some(why.to_owned()),
             };
-            let _ = tokio::time::timeout(Duration::from_secs(1), self.session.close(Some(reason)))
-                .await;
+            let _ = tokio::time::timeout(CLOSE_WAIT, self.session.close(Some(reason))).await;
         }
     }
 
@@ -227,7 +228,8 @@ impl Socket {
             code = close.recv() => Err(End::Close(code.unwrap_or(CLOSE_RESTART), "closing")),
             r = tokio::time::timeout(WRITE_TIMEOUT, self.session.text(f)) => match r {
                 Ok(Ok(())) => Ok(()),
-                _ => Err(End::Gone),
+                Ok(Err(_)) => Err(End::Gone),
+                Err(_) => Err(End::Close(CLOSE_TRY_AGAIN_LATER, "too slow")),
             },
         }
     }
@@ -334,11 +336,15 @@ impl Socket {
     }
 
     async fn not_member(&mut self, room: Uuid) -> Result<(), End> {
+        self.not_member_for(room, None).await
+    }
+
+    async fn not_member_for(&mut self, room: Uuid, cmid: Option<Uuid>) -> Result<(), End> {
         self.write(protocol::error(
             "not_member",
             ChatError::NotMember.message(),
             Some(room),
-            None,
+            cmid,
             None,
         ))
         .await
@@ -481,7 +487,7 @@ impl Socket {
     async fn send(&mut self, room: Uuid, cmid: Uuid, body: &str) -> Result<(), End> {
         let room_id = match self.room_id(room).await {
             Ok(Some(id)) => id,
-            Ok(None) => return self.not_member(room).await,
+            Ok(None) => return self.not_member_for(room, Some(cmid)).await,
             Err(e) => return self.chat_error(e, room, Some(cmid)).await,
         };
         let now = self.state.now();
@@ -492,7 +498,7 @@ impl Socket {
                 Ok(())
             }
             Ok(Sent::Duplicate(row)) => self.write(protocol::ack(room, &row, true)).await,
-            Err(ChatError::NotMember) => self.not_member(room).await,
+            Err(ChatError::NotMember) => self.not_member_for(room, Some(cmid)).await,
             Err(e) => self.chat_error(e, room, Some(cmid)).await,
         }
     }
