@@ -547,7 +547,7 @@ async fn rooms_of_another_course_answer_404_over_http() {
         .send()
         .await
         .expect("request");
-    assert_problem(res, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "authentication_required").await;
 }
 
 #[tokio::test]
