@@ -564,7 +564,7 @@ async fn f1_kill_9_during_sends_loses_no_acked_message_and_the_outbox_resend_mak
         }
         outbox.push(id);
         n += 1;
-        while let Some(Incoming::Json(f)) = c.next_within(Duration::from_millis(100)).await {
+        while let Some(Incoming::Json(f)) = c.next_within(Duration::from_millis(20)).await {
             if is(&f, "ack") {
                 acked.insert(
                     f["client_msg_id"].as_str().unwrap_or("").to_owned(),
