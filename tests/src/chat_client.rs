@@ -325,7 +325,12 @@ impl Chat {
             }
         };
         self.pending.extend(skipped);
-        result.map_err(|e| anyhow!("{e}; frames seen meanwhile: {:?}", self.pending))
+        result.map_err(|e| {
+            anyhow!(
+                "{e}; frames seen meanwhile: {}",
+                summary(self.pending.iter())
+            )
+        })
     }
 
     /// Reads one frame from the socket, not from `pending`.
@@ -357,9 +362,15 @@ impl Chat {
                 Some(Incoming::Other(_)) => {}
                 Some(Incoming::Close(code)) => return Ok((code, frames)),
                 Some(Incoming::Ended(e)) => {
-                    bail!("the connection ended without a close frame ({e}); frames: {frames:?}")
+                    bail!(
+                        "the connection ended without a close frame ({e}); frames: {}",
+                        summary(frames.iter())
+                    )
                 }
-                None => bail!("not closed within {within:?}; frames: {frames:?}"),
+                None => bail!(
+                    "not closed within {within:?}; frames: {}",
+                    summary(frames.iter())
+                ),
             }
         }
     }
@@ -374,6 +385,48 @@ pub enum RawKind {
     Text,
     Binary,
     Continuation,
+}
+
+/// A short account of frames for failure messages: `type` with `seq`, `code` or `event`, and
+/// runs of the same kind folded (`message#1..300`).
+pub fn summary<'a>(frames: impl Iterator<Item = &'a Value>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut run: Option<(i64, i64)> = None;
+    let flush = |out: &mut Vec<String>, run: &mut Option<(i64, i64)>| {
+        if let Some((a, b)) = run.take() {
+            out.push(if a == b {
+                format!("message#{a}")
+            } else {
+                format!("message#{a}..{b}")
+            });
+        }
+    };
+    for f in frames {
+        if is(f, "message")
+            && let Some(s) = f["seq"].as_i64()
+        {
+            match &mut run {
+                Some((_, b)) if *b + 1 == s => *b = s,
+                _ => {
+                    flush(&mut out, &mut run);
+                    run = Some((s, s));
+                }
+            }
+            continue;
+        }
+        flush(&mut out, &mut run);
+        let t = f["type"].as_str().unwrap_or("?");
+        let detail = ["code", "event", "seq", "client_msg_id"]
+            .iter()
+            .find_map(|k| match &f[*k] {
+                Value::Null => None,
+                v => Some(format!("{k}={v}")),
+            })
+            .unwrap_or_default();
+        out.push(format!("{t}({detail})"));
+    }
+    flush(&mut out, &mut run);
+    format!("[{}]", out.join(", "))
 }
 
 /// `frame.type == t`
