@@ -162,7 +162,9 @@ export async function startStack({ startTimeoutMs = 120_000 } = {}) {
   try {
     await waitForPort(smtpPort, 15_000);
     const server = spawn(bin, ['serve', '--demo', '--bind', '127.0.0.1:0', '--data-dir', dataDir], {
-      env: { ...process.env, ETAPOLKU_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, ETAPOLKU_LOG: 'warn' },
+      // The web UI of this checkout: a binary built into a shared target dir may point at another
+      // checkout's web/ (the default is the source tree it was compiled in).
+      env: { ETAPOLKU_WEB_DIR: path.join(REPO_ROOT, 'web'), ...process.env, ETAPOLKU_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, ETAPOLKU_LOG: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(server);
