@@ -249,7 +249,7 @@ document.addEventListener('click', (event) => {
   // The API and media files (audio, video, attachments of the program) are the server's, not pages.
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/')) return;
   event.preventDefault();
-  if (url.pathname === location.pathname && !url.hash) {
+  if (url.pathname === location.pathname && url.search === location.search && !url.hash) {
     render();
     return;
   }

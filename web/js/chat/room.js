@@ -277,6 +277,8 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
   }
 
   // ---- one message --------------------------------------------------------------------------------
+  // The name others see: participants are shown to each other by their first name (S11).
+  const ownName = () => (me && me.role === 'participant' ? firstName(me.display_name) : (me && me.display_name) || '');
   const isOwn = (m) => Boolean(m.sender && me && m.sender.id === me.id);
   const inWindow = (m) => m.at && Date.now() - new Date(m.at).getTime() < EDIT_WINDOW_MS;
 
@@ -284,7 +286,7 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     const own = isOwn(m) || pending;
     const staffSender = m.sender && m.sender.role && m.sender.role !== 'participant';
     return h('p', { class: 'msg-meta' },
-      h('span', { class: 'msg-sender' }, pending ? senderName(me && { name: me.display_name }) : senderLabel(m.sender)),
+      h('span', { class: 'msg-sender' }, pending ? ownName() : senderLabel(m.sender)),
       own ? h('span', { class: 'msg-own-label' }, ` (${t('chat.you')})`) : null,
       !own && staffSender ? h('span', { class: 'msg-team-label' }, ` (${t('chat.team_member')})`) : null,
       m.at ? [' ', h('time', { class: 'msg-time', datetime: m.at }, whenText(m.at))] : null,
@@ -779,8 +781,9 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     unstatus();
   }
 
-  start();
-  return { el, destroy, state };
+  // Resolves when the history is on screen (pages wait for it, so a link to #msg-<seq> finds it).
+  const ready = start();
+  return { el, destroy, state, ready };
 }
 
 export function MUTE_CHOICES() {

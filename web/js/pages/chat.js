@@ -33,7 +33,7 @@ export function roomTitle(room, { staff = false } = {}) {
   }
 }
 
-/** Keeps the room view alive only while its page is on screen. */
+/** Keeps the room view alive only while its page is on screen; resolves when its history is shown. */
 function mount(ctx, slot, view) {
   fill(slot, view.el);
   const observer = new MutationObserver(() => {
@@ -43,6 +43,7 @@ function mount(ctx, slot, view) {
     }
   });
   observer.observe(ctx.main, { childList: true });
+  return view.ready;
 }
 
 async function participantRoomPage(ctx, kind) {
@@ -62,7 +63,7 @@ async function participantRoomPage(ctx, kind) {
     return;
   }
   const intro = h('p', { class: 'lead chat-intro' }, kind === 'group' ? t('chat.group_intro') : t('chat.private_intro'));
-  mount(ctx, slot, chatRoomView({ room, intro }));
+  await mount(ctx, slot, chatRoomView({ room, intro }));
 }
 
 export const groupChatPage = (ctx) => participantRoomPage(ctx, 'group');
@@ -145,7 +146,7 @@ export async function guideChatPage(ctx) {
     muteSection(course, participants));
   if (selected) {
     const view = chatRoomView({ room: selected, staff: true, courseId: course.id });
-    mount(ctx, document.getElementById('chat-room-slot'), view);
+    await mount(ctx, document.getElementById('chat-room-slot'), view);
   }
 }
 
