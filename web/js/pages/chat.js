@@ -7,7 +7,7 @@ import { get, post, put, del } from '../api.js';
 import { loading, errorPanel, notice } from '../ui.js';
 import { statusBox, showStatus, showErrors, clearErrors, errorMessage, textareaField, selectField, checkboxField } from '../forms.js';
 import { formatDateTime } from '../format.js';
-import { chatRoomView, loadRooms, unreadText, roomPath, MUTE_CHOICES } from '../chat/room.js';
+import { chatRoomView, loadRooms, loadUnread, unreadText, roomPath, MUTE_CHOICES } from '../chat/room.js';
 
 const enc = encodeURIComponent;
 
@@ -127,7 +127,7 @@ export async function guideChatPage(ctx) {
   const roomList = h('ul', { class: 'link-list chat-room-list', id: 'chat-room-list' }, mine.map((r) => h('li', { 'data-kind': r.kind },
     h('a', { href: `${base}?huone=${enc(r.id)}`, class: 'list-link', 'aria-current': selected && r.id === selected.id ? 'true' : null, 'data-room': r.id },
       roomTitle(r, { staff: true }),
-      h('span', { class: 'chat-unread' }, ` – ${unreadText(Number(r.unread) || 0)}`)))));
+      h('span', { class: 'chat-unread' }, `– ${unreadText(Number(r.unread) || 0)}`)))));
 
   const participants = (enrolments || []).map((e) => e.participant).filter(Boolean);
   const reports = await reportsSection(course, mine, base);
@@ -144,6 +144,23 @@ export async function guideChatPage(ctx) {
       h('div', { id: 'chat-room-slot' })) : null,
     selected ? settingsSection(selected) : null,
     muteSection(course, participants));
+  // The unread counts of the other rooms follow while the page is open (the chosen room is read).
+  const refreshCounts = setInterval(async () => {
+    if (!roomList.isConnected) {
+      clearInterval(refreshCounts);
+      return;
+    }
+    try {
+      const { rooms: counts } = await loadUnread();
+      for (const a of roomList.querySelectorAll('a[data-room]')) {
+        const n = counts[a.dataset.room];
+        const span = a.querySelector('.chat-unread');
+        if (n !== undefined && span) span.textContent = `– ${unreadText(n)}`;
+      }
+    } catch {
+      // The counts stay as they were.
+    }
+  }, 30_000);
   if (selected) {
     const view = chatRoomView({ room: selected, staff: true, courseId: course.id });
     await mount(ctx, document.getElementById('chat-room-slot'), view);
