@@ -742,7 +742,11 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
 
   let unwatch = null;
   const unstatus = conn.onStatus((info) => {
-    connectionLine.textContent = connectionText(info, conn);
+    // While retrying, "Yhdistetään…" would alternate with "Yhteys katkesi…" at every attempt and be
+    // read out each time: the line keeps saying the connection is down until it is up again.
+    if (info.status === 'connecting' && conn.attempt > 0 && connectionLine.dataset.status !== 'idle') return;
+    const text = connectionText(info, conn);
+    if (connectionLine.textContent !== text) connectionLine.textContent = text;
     connectionLine.dataset.status = info.status;
   });
   // The "waiting" text counts down only on screen; the region is re-announced only when the state
