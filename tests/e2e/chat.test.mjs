@@ -315,6 +315,7 @@ test('(C7) the guide stops B from writing: B\'s send is refused in words; after 
   await form.locator('textarea[name="reason"]').fill('Sovitaan säännöistä ensin');
   await form.locator('button[type="submit"]').click();
   await guide.page.locator('#chat-action-status', { hasText: 'ei voi nyt kirjoittaa' }).waitFor(WAIT);
+  await guide.page.locator('#chat-mute-list li', { hasText: /Eero Mäkinen ei voi kirjoittaa .* asti\./ }).waitFor(WAIT);
 
   const blocked = text('Saanko vielä sanoa');
   await send(b.page, blocked);
@@ -330,6 +331,7 @@ test('(C7) the guide stops B from writing: B\'s send is refused in words; after 
   await mute.locator('select[name="participant"]').selectOption(ids.bId);
   await mute.locator('button[data-action="unmute"]').click();
   await guide.page.locator('#chat-mutes [role="status"]', { hasText: 'voi taas kirjoittaa' }).waitFor(WAIT);
+  await guide.page.locator('#chat-mute-list', { hasText: 'Kaikki osallistujat voivat nyt kirjoittaa.' }).waitFor(WAIT);
   await failed.locator('button[data-action="send-again"]').click();
   await logMessage(a.page, blocked).waitFor(WAIT);
   assert.equal(await b.page.locator('#chat-pending li').count(), 0);

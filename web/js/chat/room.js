@@ -10,7 +10,7 @@ import { h, fill, uid, focusElement } from '../dom.js';
 import { t, tOr, getLang } from '../i18n.js';
 import { get, post, currentUser } from '../api.js';
 import { formatDate, formatTime, todayInHelsinki } from '../format.js';
-import { statusBox, showStatus, showErrors, clearErrors, enableDraft, clearDraft, errorMessage, textareaField, selectField } from '../forms.js';
+import { statusBox, showStatus, showErrors, clearErrors, enableDraft, clearDraft, errorMessage, apiFieldErrors, textareaField, selectField } from '../forms.js';
 import { professionLabel } from '../ui.js';
 import { chatConnection } from './connection.js';
 
@@ -399,7 +399,7 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
         closePanel(panel, opener);
       } catch (err) {
         const { title, detail } = errorMessage(err);
-        showErrors(form2, { title, detail });
+        showErrors(form2, { title, detail, fieldErrors: apiFieldErrors(err) });
       }
     });
     panel.replaceChildren(form2);
@@ -439,6 +439,7 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
       onSend: async (reason, mins) => {
         await post(`/api/v1/chat/courses/${enc(courseId)}/mutes`, { participant: m.sender.id, minutes: Number(mins), reason });
         showStatus(statusMsg, t('chat.mod.done_mute', { name: senderName(m.sender) }));
+        document.dispatchEvent(new Event('chat-mutes-changed'));
       },
     });
   }

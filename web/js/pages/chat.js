@@ -5,7 +5,7 @@ import { h, add, fill, focusElement } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { get, post, put, del } from '../api.js';
 import { loading, errorPanel, notice } from '../ui.js';
-import { statusBox, showStatus, showErrors, clearErrors, errorMessage, textareaField, selectField, checkboxField } from '../forms.js';
+import { statusBox, showStatus, showErrors, clearErrors, errorMessage, apiFieldErrors, textareaField, selectField, checkboxField } from '../forms.js';
 import { formatDateTime } from '../format.js';
 import { chatRoomView, loadRooms, loadUnread, unreadText, roomPath, MUTE_CHOICES } from '../chat/room.js';
 
@@ -192,7 +192,7 @@ function settingsSection(room) {
       showStatus(status, t('chat.settings.saved'));
     } catch (err) {
       const { title, detail } = errorMessage(err);
-      showErrors(form, { title, detail });
+      showErrors(form, { title, detail, fieldErrors: apiFieldErrors(err) });
     }
   });
   return h('section', { class: 'section card', 'aria-labelledby': 'chat-settings-title', id: 'chat-settings' },
@@ -224,9 +224,10 @@ function muteSection(course, participants) {
       await post(`/api/v1/chat/courses/${enc(course.id)}/mutes`, { participant: who.input.value, minutes: Number(minutes.input.value), reason: reason.input.value.trim() });
       showStatus(status, t('chat.mod.done_mute', { name: nameOf(who.input.value) }));
       reason.input.value = '';
+      document.dispatchEvent(new Event('chat-mutes-changed'));
     } catch (err) {
       const { title, detail } = errorMessage(err);
-      showErrors(form, { title, detail });
+      showErrors(form, { title, detail, fieldErrors: apiFieldErrors(err) });
     }
   });
   end.addEventListener('click', async () => {
@@ -238,14 +239,53 @@ function muteSection(course, participants) {
       clearErrors(form);
       await del(`/api/v1/chat/courses/${enc(course.id)}/mutes/${enc(who.input.value)}`);
       showStatus(status, t('chat.mute.ended', { name: nameOf(who.input.value) }));
+      document.dispatchEvent(new Event('chat-mutes-changed'));
     } catch (err) {
       const { title, detail } = errorMessage(err);
-      showErrors(form, { title, detail });
+      showErrors(form, { title, detail, fieldErrors: apiFieldErrors(err) });
     }
   });
+  // The mutes running now (GET …/mutes), each with its own "Salli kirjoittaminen taas".
+  const running = h('div', { id: 'chat-mute-list' });
+  const loadRunning = async () => {
+    let list;
+    try {
+      list = await get(`/api/v1/chat/courses/${enc(course.id)}/mutes`);
+    } catch {
+      fill(running);
+      return;
+    }
+    const rows = (Array.isArray(list) ? list : (list && list.items) || []).filter((m) => !m.ended_at);
+    fill(running, rows.length
+      ? h('ul', { class: 'report-list' }, rows.map((m) => {
+        const name = m.participant_name || nameOf(m.participant);
+        const textId = `mute-${m.participant}`;
+        const allow = h('button', { type: 'button', class: 'button button-secondary', 'data-action': 'unmute-row', 'aria-describedby': textId }, t('chat.mute.end'));
+        allow.addEventListener('click', async () => {
+          try {
+            await del(`/api/v1/chat/courses/${enc(course.id)}/mutes/${enc(m.participant)}`);
+            showStatus(status, t('chat.mute.ended', { name }));
+            await loadRunning();
+          } catch (err) {
+            showStatus(status, errorMessage(err).title, { kind: 'error' });
+          }
+        });
+        return h('li', { class: 'report-row', 'data-participant': m.participant },
+          h('p', { id: textId }, t('chat.mute.running', { name, until: formatDateTime(m.until, getLang()) })),
+          m.reason ? h('p', null, t('chat.reason', { reason: m.reason })) : null,
+          allow);
+      }))
+      : h('p', null, t('chat.mute.none')));
+  };
+  loadRunning();
+  const changed = () => {
+    if (!running.isConnected) document.removeEventListener('chat-mutes-changed', changed);
+    else loadRunning();
+  };
+  document.addEventListener('chat-mutes-changed', changed);
   return h('section', { class: 'section card', 'aria-labelledby': 'chat-mute-title', id: 'chat-mutes' },
     h('h2', { id: 'chat-mute-title' }, t('chat.mute.title')),
-    h('p', null, t('chat.mute.intro')), status, form);
+    h('p', null, t('chat.mute.intro')), status, running, form);
 }
 
 function reportsOf(res) {
@@ -271,11 +311,11 @@ async function reportsSection(course, rooms, base) {
     }
     fill(body, h('ul', { class: 'report-list', id: 'chat-report-list' }, list.map((r) => {
       const msg = r.message || {};
-      const sender = msg.sender || r.sender || {};
+      const sender = msg.author || msg.sender || r.sender || {};
       const reporter = r.reporter || r.reported_by || {};
-      const roomId = r.room || r.room_id || msg.room || null;
+      const roomId = (r.room && typeof r.room === 'object' ? r.room.id : r.room) || r.room_id || msg.room || null;
       const seq = msg.seq ?? r.seq ?? null;
-      const text = msg.body ?? r.body ?? '';
+      const text = msg.hidden || msg.deleted ? '' : (msg.body ?? r.body ?? '');
       const note = textareaField({ name: 'note', label: t('chat.reports.note'), optional: true, rows: 2 });
       const hide = h('button', { type: 'submit', class: 'button button-primary', 'data-action': 'resolve-hide', value: 'hide' }, t('chat.reports.hide'));
       const dismiss = h('button', { type: 'submit', class: 'button button-secondary', 'data-action': 'resolve-dismiss', value: 'dismiss' }, t('chat.reports.dismiss'));
