@@ -189,7 +189,8 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     oldest: null,
     hasOlder: false,
     separatorAt: null,
-    replaying: false,
+    joinedLastSeq: 0,
+    replayed: 0,
     lastReadSent: Number(room.read_seq) || 0,
     typing: new Map(),
   };
@@ -698,7 +699,8 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
         state.read_only = Boolean(frame.read_only);
         state.slow_mode_seconds = Number(frame.slow_mode_seconds) || 0;
         state.muted_until = frame.muted_until || null;
-        state.replaying = true;
+        // Frames up to the room's last seq at joining are the catch-up; later ones are new.
+        state.joinedLastSeq = Number(frame.last_seq) || 0;
         state.replayed = 0;
         renderState();
         break;
@@ -706,8 +708,14 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
         const m = normalise({ ...frame, kind: 'message' });
         upsert(m);
         if (!isOwn(m)) {
-          if (state.replaying) state.replayed += 1;
-          else news.textContent = t('chat.news_one', { name: senderName(m.sender), time: whenText(m.at) });
+          if (m.seq <= (state.joinedLastSeq || 0)) {
+            state.replayed += 1;
+            clearTimeout(state.replayTimer);
+            state.replayTimer = setTimeout(() => {
+              if (state.replayed) news.textContent = state.replayed === 1 ? t('chat.news_caught_up_one') : t('chat.news_caught_up', { n: state.replayed });
+              state.replayed = 0;
+            }, 800);
+          } else news.textContent = t('chat.news_one', { name: senderName(m.sender), time: whenText(m.at) });
         }
         markRead();
         break;
@@ -724,8 +732,6 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
         reloadHistory().then(() => markRead()).catch(() => {});
         break;
       case 'presence':
-        if (state.replaying && state.replayed) news.textContent = t('chat.news_caught_up', { n: state.replayed });
-        state.replaying = false;
         onPresence(frame.online);
         break;
       case 'typing':
