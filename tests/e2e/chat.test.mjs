@@ -397,28 +397,32 @@ test('(C10) a dropped socket reconnects by itself and catches up; a message sent
   await open(b.page, '/ryhma/keskustelu');
   await connected(a.page);
   await connected(b.page);
+  const meanwhile = text('Tämä tuli katkon aikana');
+  const fromB = text('Eeron viesti ilman verkkoa');
   // B's network goes away and the socket with it.
   await b.context.setOffline(true);
-  await b.page.evaluate(async () => (await import('/js/chat/connection.js')).currentConnection().drop());
-  await b.page.waitForFunction(() => document.getElementById('chat-connection').dataset.status !== 'open', null, WAIT);
-  assert.match(await b.page.locator('#chat-connection').innerText(), /Yhteys katkesi|Laite ei ole verkossa|Yhdistetään/);
-  const meanwhile = text('Tämä tuli katkon aikana');
-  await send(a.page, meanwhile);
-  await logMessage(a.page, meanwhile).waitFor(WAIT);
-  const fromB = text('Eeron viesti ilman verkkoa');
-  await send(b.page, fromB);
-  await b.page.locator('#chat-pending li', { hasText: fromB }).waitFor(WAIT);
-  assert.match(await b.page.locator('#chat-pending li', { hasText: fromB }).innerText(), /Lähetetään…/);
-  assert.equal(await logMessage(b.page, meanwhile).count(), 0);
-
-  await b.context.setOffline(false);
+  try {
+    await b.page.evaluate(async () => (await import('/js/chat/connection.js')).currentConnection().drop());
+    await b.page.waitForFunction(() => document.getElementById('chat-connection').dataset.status !== 'open', null, WAIT);
+    assert.match(await b.page.locator('#chat-connection').innerText(), /Yhteys katkesi|Laite ei ole verkossa|Yhdistetään/);
+    await send(a.page, meanwhile);
+    await logMessage(a.page, meanwhile).waitFor(WAIT);
+    await send(b.page, fromB);
+    const pending = b.page.locator('#chat-pending li', { hasText: fromB });
+    await pending.waitFor(WAIT);
+    assert.match(await pending.innerText(), /Lähetetään…/);
+    assert.equal(await logMessage(b.page, meanwhile).count(), 0);
+  } finally {
+    await b.context.setOffline(false);
+  }
   await connected(b.page);
   await logMessage(b.page, meanwhile).waitFor({ timeout: 40_000 });
   await logMessage(a.page, fromB).waitFor({ timeout: 40_000 });
   await b.page.locator('#chat-pending li').waitFor({ state: 'detached', timeout: 20_000 });
-  assert.equal(await logMessage(b.page, meanwhile).count(), 1, 'the caught-up message is shown twice');
   // Said once, politely: not every caught-up message on its own.
   await b.page.locator('#chat-news', { hasText: /Sillä aikaa kun yhteys oli poikki, tuli \d+ viesti/ }).waitFor(WAIT);
+  await b.page.waitForTimeout(1000);
+  assert.equal(await logMessage(b.page, meanwhile).count(), 1, 'the caught-up message is shown twice');
   assert.equal(await logMessage(a.page, fromB).count(), 1, 'the resent message arrived twice');
 });
 
@@ -438,11 +442,14 @@ test('(C11) a message sent while no connection can be made is kept over a reload
   await field.fill('Keskeneräinen ajatus');
   await page.waitForTimeout(700);
 
-  await page.reload();
-  await ready(page);
-  await page.locator('#chat-pending li', { hasText: kept }).waitFor(WAIT);
-  assert.equal(await field.inputValue(), 'Keskeneräinen ajatus', 'the draft was lost');
-  await page.unroute('**/api/v1/chat/ticket');
+  try {
+    await page.reload();
+    await ready(page);
+    await page.locator('#chat-pending li', { hasText: kept }).waitFor(WAIT);
+    assert.equal(await field.inputValue(), 'Keskeneräinen ajatus', 'the draft was lost');
+  } finally {
+    await page.unroute('**/api/v1/chat/ticket');
+  }
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await connected(page);
   await logMessage(a.page, kept).waitFor({ timeout: 40_000 });
@@ -451,6 +458,44 @@ test('(C11) a message sent while no connection can be made is kept over a reload
   assert.equal(await logMessage(a.page, kept).count(), 1);
   assert.equal(await logMessage(page, kept).count(), 1);
   await field.fill('');
+});
+
+test('(C11b) the session ends with a message waiting: after signing in again with a mailed link it is sent (A9)', { timeout: 120_000 }, async () => {
+  const { page, context } = a;
+  await open(page, '/ryhma/keskustelu');
+  await connected(page);
+  await page.route('**/api/v1/chat/ticket', (route) => route.abort());
+  await page.evaluate(async () => (await import('/js/chat/connection.js')).currentConnection().drop());
+  await page.waitForFunction(() => document.getElementById('chat-connection').dataset.status !== 'open', null, WAIT);
+  const waiting = text('Lähetin tämän juuri ennen kuin istunto päättyi');
+  await send(page, waiting);
+  await page.locator('#chat-pending li', { hasText: waiting }).waitFor(WAIT);
+  // Now the session ends: every API call, the refresh included, answers 401.
+  await page.unroute('**/api/v1/chat/ticket');
+  const expired = JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, code: 'unauthorized' });
+  await context.route('**/api/v1/**', (route) => route.fulfill({ status: 401, contentType: 'application/problem+json', body: expired }));
+  try {
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.waitForURL('**/kirjaudu', WAIT);
+  } finally {
+    await context.unroute('**/api/v1/**');
+  }
+  assert.equal(await logMessage(b.page, waiting).count(), 0);
+
+  stack.skipExistingMail();
+  await page.fill('form[data-form="email-link"] input[name="email"]', 'aino.virtanen@demo.example');
+  await page.click('form[data-form="email-link"] button[type="submit"]');
+  let mail = await stack.waitForMail({ to: 'aino.virtanen@demo.example' });
+  for (let i = 0; i < 3 && !mail.link; i += 1) mail = await stack.waitForMail({ to: 'aino.virtanen@demo.example' });
+  assert.ok(mail.link, 'no sign-in link in the mail');
+  await page.goto(mail.link);
+  await page.waitForURL('**/ryhma/keskustelu', WAIT);
+  await ready(page);
+  await connected(page);
+  await logMessage(b.page, waiting).waitFor({ timeout: 30_000 });
+  await logMessage(page, waiting).waitFor(WAIT);
+  await page.locator('#chat-pending li').waitFor({ state: 'detached', timeout: 20_000 });
+  assert.equal(await logMessage(b.page, waiting).count(), 1);
 });
 
 test('(C12) axe and the probes pass on the chat pages in fi and sv; screenshots', { timeout: 240_000 }, async () => {
