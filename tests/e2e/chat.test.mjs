@@ -366,7 +366,13 @@ test('(C9) the private thread: A writes to the team, the guide sees it with an u
   await logMessage(a.page, question).waitFor(WAIT);
   await open(a.page, '/tanaan');
 
-  await open(guide.page, `/ohjaus/kurssi/${ids.course}/keskustelu`);
+  // The guide's course list says where the new messages are.
+  await open(guide.page, '/ohjaus');
+  const unread = guide.page.locator('#guide-unread a', { hasText: /^Omaishoitajien kuntoutuskurssi, Tampere: (1 uusi viesti|\d+ uutta viestiä)$/ });
+  await unread.waitFor(WAIT);
+  await unread.click();
+  await guide.page.waitForURL(`**/ohjaus/kurssi/${ids.course}/keskustelu`);
+  await ready(guide.page);
   const link = guide.page.locator(`#chat-room-list a[data-room="${ids.aPrivate}"]`);
   assert.match(await link.innerText(), /Viestit: Aino Virtanen\s*– (1 uusi viesti|\d+ uutta viestiä)/);
   await link.click();
@@ -505,6 +511,7 @@ test('(C12) axe and the probes pass on the chat pages in fi and sv; screenshots'
     { who: a, name: 'chat-keskustelu', path: '/ryhma/keskustelu' },
     { who: a, name: 'chat-viestit', path: '/ryhma/viestit' },
     { who: a, name: 'chat-tanaan', path: '/tanaan' },
+    { who: guide, name: 'chat-ohjaus-kurssit', path: '/ohjaus' },
     { who: guide, name: 'chat-ohjaus', path: `/ohjaus/kurssi/${ids.course}/keskustelu` },
     { who: guide, name: 'chat-ohjaus-yksityinen', path: `/ohjaus/kurssi/${ids.course}/keskustelu?huone=${ids.aPrivate}` },
   ];

@@ -372,3 +372,30 @@ export async function guideChatSection(courseId) {
     rooms.length ? h('p', { id: 'course-chat-unread' }, unread ? t('chat.unread_total', { n: unread }) : t('chat.unread_total_none')) : null,
     h('p', { class: 'link-row' }, h('a', { href: `/ohjaus/kurssi/${enc(courseId)}/keskustelu`, id: 'course-chat-link', class: 'big-link' }, t('chat.guide_open'))));
 }
+
+/**
+ * "Uudet viestit" on the guide's course list: the courses with unread chat messages, each linking
+ * to its conversations. Nothing when the chat cannot be reached (the list still works).
+ */
+export async function guideUnreadSection() {
+  let rooms;
+  try {
+    rooms = await loadRooms();
+  } catch {
+    return null;
+  }
+  const byCourse = new Map();
+  for (const r of rooms) {
+    const c = byCourse.get(r.course_id) || { id: r.course_id, name: r.course_name || '', unread: 0 };
+    c.unread += Number(r.unread) || 0;
+    byCourse.set(r.course_id, c);
+  }
+  const withNew = [...byCourse.values()].filter((c) => c.unread > 0);
+  const id = 'guide-unread-title';
+  return h('section', { class: 'section card', 'aria-labelledby': id, id: 'guide-unread' },
+    h('h2', { id }, t('chat.guide_unread_title')),
+    withNew.length
+      ? h('ul', { class: 'link-list' }, withNew.map((c) => h('li', null,
+        h('a', { href: `/ohjaus/kurssi/${enc(c.id)}/keskustelu`, class: 'list-link' }, `${c.name}: ${unreadText(c.unread)}`))))
+      : h('p', null, t('chat.unread_total_none')));
+}

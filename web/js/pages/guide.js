@@ -8,7 +8,7 @@ import { statusBox } from '../forms.js';
 import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable } from './courseParts.js';
 import { loadCourseProgram, courseProgramSection } from './program.js';
 import { loadCourseProgressSection, participantPath } from './guideParticipant.js';
-import { guideChatSection } from './chat.js';
+import { guideChatSection, guideUnreadSection } from './chat.js';
 
 export async function guideCoursesPage(ctx) {
   ctx.setTitle(t('guide.courses_title'));
@@ -16,9 +16,9 @@ export async function guideCoursesPage(ctx) {
   add(ctx.main, h('h1', { tabindex: '-1' }, t('guide.courses_title')),
     h('p', { class: 'lead' }, t('guide.courses_intro')), slot);
   try {
-    const courses = await get('/api/v1/courses');
+    const [courses, messages] = await Promise.all([get('/api/v1/courses'), guideUnreadSection()]);
     if (!ctx.alive()) return;
-    fill(slot, coursesTable(courses, { basePath: '/ohjaus' }));
+    fill(slot, messages, coursesTable(courses, { basePath: '/ohjaus' }));
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
   }
