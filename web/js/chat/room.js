@@ -642,7 +642,10 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     const q = new URLSearchParams({ limit: String(PAGE) });
     if (beforeSeq) q.set('before_seq', String(beforeSeq));
     const res = await get(`${roomPath(roomId)}/messages?${q}`);
-    return itemsOf(res).map(normalise).filter((m) => Number.isFinite(m.seq));
+    const rows = itemsOf(res).map(normalise).filter((m) => Number.isFinite(m.seq));
+    // `more` says whether older items exist; without it a full page is taken to mean so.
+    rows.more = res && typeof res.more === 'boolean' ? res.more : rows.length >= PAGE;
+    return rows;
   }
 
   function takePage(rows) {
@@ -652,7 +655,7 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     }
     const seqs = rows.map((m) => m.seq);
     if (seqs.length) state.oldest = Math.min(state.oldest ?? Infinity, ...seqs);
-    state.hasOlder = rows.length >= PAGE && state.oldest > 1;
+    state.hasOlder = Boolean(rows.more) && state.oldest > 1;
     olderButton.hidden = !state.hasOlder;
     return seqs.length ? Math.max(...seqs) : 0;
   }
