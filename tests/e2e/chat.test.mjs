@@ -153,6 +153,10 @@ test('(C1) "Ryhmä" holds the course and both conversations; the navigation keep
   assert.equal(await page.locator('nav.main-nav [aria-current="page"]').innerText(), 'Ryhmä');
   await connected(page);
   assert.match(await page.locator('#chat-connection').innerText(), /Yhteys on kunnossa/);
+  // A link at the top takes keyboard users to the message field.
+  await page.focus('#chat-to-compose');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await page.evaluate(() => [document.activeElement.name, document.activeElement.getAttribute('tabindex')]), ['body', null]);
   // A visible label and the hint about Enter (A8).
   assert.match(await page.locator('form[data-form="chat-send"] label').innerText(), /^Viestisi$/);
   assert.match(await page.locator('form[data-form="chat-send"] .hint').innerText(), /Enter-näppäin lähettää viestin\. Vaihtonäppäin ja Enter tekevät uuden rivin\./);

@@ -248,9 +248,19 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     if (document.activeElement !== body.input) body.input.focus();
   });
 
+  // Keyboard users reach the message field without going through every message's buttons.
+  const toComposeLink = h('a', { href: `#${body.input.id}`, id: 'chat-to-compose' }, t('chat.to_compose'));
+  toComposeLink.addEventListener('click', (event) => {
+    // Focus the field itself (the app's in-page link handler would make it tabindex=-1).
+    event.preventDefault();
+    body.input.focus();
+    body.input.scrollIntoView({ block: 'center' });
+  });
+  const toCompose = h('p', { class: 'link-row chat-to-compose' }, toComposeLink);
   const el = h('div', { class: 'chat-room', 'data-room': roomId, 'data-kind': room.kind || '' },
     connectionLine,
     intro,
+    toCompose,
     stateNotes,
     pinnedBox,
     h('section', { class: 'chat-messages', 'aria-labelledby': ids.title },
