@@ -37,6 +37,7 @@ fi
 
 # --- unit and API tests on the embedded SQLite ------------------------------------------------
 step "cargo test --workspace (SQLite)"
+cargo build -p etapolku-server --bin etapolku
 env -u DATABASE_URL cargo test --workspace
 
 # --- API tests on PostgreSQL ------------------------------------------------------------------
@@ -64,7 +65,6 @@ cargo test -p etapolku-tests
 
 # --- browser tests -----------------------------------------------------------------------------
 step "browser tests (headless Chromium via playwright-core)"
-cargo build -p etapolku-server --bin etapolku
 (cd tests/e2e && env -u DATABASE_URL ETAPOLKU_BIN="$repo/target/debug/etapolku" npm test)
 
 step "all tests passed"

@@ -39,6 +39,11 @@ mod m20261122_000040_create_goals;
 mod m20261122_000041_create_goal_history;
 mod m20261122_000042_create_measures;
 mod m20261122_000043_add_goal_to_selfrehab_tasks;
+mod m20261203_000050_create_chat_rooms;
+mod m20261203_000051_create_chat_messages;
+mod m20261203_000052_create_chat_reads;
+mod m20261203_000053_create_chat_mutes;
+mod m20261203_000054_create_chat_reports;
 
 pub struct Migrator;
 
@@ -79,6 +84,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000041_create_goal_history::Migration),
             Box::new(m20261122_000042_create_measures::Migration),
             Box::new(m20261122_000043_add_goal_to_selfrehab_tasks::Migration),
+            Box::new(m20261203_000050_create_chat_rooms::Migration),
+            Box::new(m20261203_000051_create_chat_messages::Migration),
+            Box::new(m20261203_000052_create_chat_reads::Migration),
+            Box::new(m20261203_000053_create_chat_mutes::Migration),
+            Box::new(m20261203_000054_create_chat_reports::Migration),
         ]
     }
 }

@@ -100,6 +100,10 @@ pub struct ServeArgs {
     /// Seconds open connections get to finish on SIGINT/SIGTERM.
     #[arg(long, env = "ETAPOLKU_SHUTDOWN_TIMEOUT", default_value_t = 10)]
     pub shutdown_timeout: u64,
+    /// Further origins allowed to open the chat websocket besides the public URL's, comma
+    /// separated, e.g. `https://app.example.fi,https://etapolku.example.fi:8443` (F8).
+    #[arg(long, env = "ETAPOLKU_WS_ORIGINS", value_delimiter = ',')]
+    pub ws_origins: Vec<String>,
 }
 
 /// Everything the running server needs, resolved once at start.
@@ -116,6 +120,8 @@ pub struct Config {
     pub support: SupportContact,
     pub shutdown_timeout: u64,
     pub max_upload_mb: u64,
+    /// Origins the chat websocket accepts besides the public URL's.
+    pub ws_origins: Vec<String>,
     /// Run the scheduled jobs (reminder mails) in this process. Tests turn it off and call the
     /// jobs themselves with a chosen time.
     pub scheduler: bool,
@@ -146,6 +152,12 @@ impl Config {
             },
             shutdown_timeout: serve.shutdown_timeout,
             max_upload_mb: serve.max_upload_mb,
+            ws_origins: serve
+                .ws_origins
+                .into_iter()
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
             scheduler: true,
         }
     }

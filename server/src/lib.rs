@@ -5,6 +5,7 @@ pub mod answers;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -57,6 +57,7 @@ impl Application {
             FsBlobStore::new(config.storage.data_dir.join("blobs"))
                 .context("opening the blob store")?,
         );
+        let chat = crate::chat::ChatHub::start(db.clone());
         let state = AppState {
             db,
             config: Arc::new(config),
@@ -68,6 +69,7 @@ impl Application {
             imports: ImportsRunning::default(),
             public_url,
             queries,
+            chat,
         };
         let data = web::Data::new(state.clone());
         let web_dir = state.config.web_dir.clone();
@@ -119,14 +121,20 @@ impl Application {
         let mut term = signal(SignalKind::terminate())?;
         let mut int = signal(SignalKind::interrupt())?;
         let handle = self.server.handle();
+        let chat = self.state.chat.clone();
         tokio::spawn(async move {
             tokio::select! {
                 _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
                 _ = int.recv() => tracing::info!("SIGINT: shutting down"),
             }
-            handle.stop(true).await;
+            stop(&chat, &handle, true).await;
         });
         Ok(())
+    }
+
+    /// Stops the server as the signal handler does: sockets first, then actix.
+    pub async fn stop(&self, graceful: bool) {
+        stop(&self.state.chat, &self.server.handle(), graceful).await;
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
@@ -136,4 +144,11 @@ impl Application {
         }
         result
     }
+}
+
+/// Stops a running server: closes every chat socket with 1012 first, so open websockets do not
+/// hold up actix's graceful stop for `shutdown_timeout`, then stops actix. Tests call this too.
+pub async fn stop(chat: &crate::chat::ChatHub, handle: &ServerHandle, graceful: bool) {
+    chat.shutdown();
+    handle.stop(graceful).await;
 }

@@ -28,6 +28,8 @@ pub struct AppState {
     pub public_url: url::Url,
     /// Statements sent to `db` so far (benchmarks, N+1 tests).
     pub queries: crate::db::QueryCounter,
+    /// The chat hub: live rooms and sockets of this instance.
+    pub chat: crate::chat::ChatHub,
 }
 
 impl AppState {

@@ -8,6 +8,8 @@ mod audit;
 mod auth;
 mod authorization;
 mod bad_input;
+mod chat;
+mod chat_faults;
 mod content;
 mod courses;
 mod demo;
