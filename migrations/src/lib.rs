@@ -44,6 +44,8 @@ mod m20261203_000051_create_chat_messages;
 mod m20261203_000052_create_chat_reads;
 mod m20261203_000053_create_chat_mutes;
 mod m20261203_000054_create_chat_reports;
+mod m20261203_000056_add_chat_digest_to_users;
+mod m20261203_000057_create_chat_reports_open_index;
 
 pub struct Migrator;
 
@@ -89,6 +91,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000052_create_chat_reads::Migration),
             Box::new(m20261203_000053_create_chat_mutes::Migration),
             Box::new(m20261203_000054_create_chat_reports::Migration),
+            Box::new(m20261203_000056_add_chat_digest_to_users::Migration),
+            Box::new(m20261203_000057_create_chat_reports_open_index::Migration),
         ]
     }
 }

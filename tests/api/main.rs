@@ -10,6 +10,8 @@ mod authorization;
 mod bad_input;
 mod chat;
 mod chat_faults;
+mod chat_moderation;
+mod chat_notifications;
 mod content;
 mod courses;
 mod demo;

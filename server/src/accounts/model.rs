@@ -202,13 +202,17 @@ pub struct Me {
     pub preferences: Preferences,
 }
 
-/// What a person wants by mail; both on until they turn them off.
+/// What a person wants by mail; the first two are on until they turn them off.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 pub struct Preferences {
     /// A short mail (never the text) when there is something new, e.g. a guide's comment.
     pub mail_notifications: bool,
     /// A morning mail listing the day's self-rehabilitation tasks.
     pub task_reminders: bool,
+    /// Guides only: a daily mail with the counts of unread chat messages and open reports per
+    /// course (no text). Off by default; absent for participants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_digest: Option<bool>,
 }
 
 #[cfg(test)]

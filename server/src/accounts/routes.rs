@@ -57,6 +57,9 @@ pub struct UpdateMe {
     pub mail_notifications: Option<bool>,
     #[serde(default)]
     pub task_reminders: Option<bool>,
+    /// Guides only: the daily chat digest.
+    #[serde(default)]
+    pub chat_digest: Option<bool>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMe, responses((status = 200, body = Me)))]
@@ -79,6 +82,16 @@ pub async fn update_me(
     }
     if let Some(on) = body.task_reminders {
         active.task_reminders = Set(on);
+    }
+    if let Some(on) = body.chat_digest {
+        if who.role != Role::Guide {
+            return Err(AppError::field(
+                "chat_digest",
+                "not_allowed",
+                "the chat digest is for guides",
+            ));
+        }
+        active.chat_digest = Set(on);
     }
     active.updated_at = Set(state.now());
     let updated = active.update(&state.db).await?;

@@ -39,6 +39,7 @@ pub async fn me<C: ConnectionTrait>(db: &C, account: &user::Model) -> AppResult<
         preferences: Preferences {
             mail_notifications: account.mail_notifications,
             task_reminders: account.task_reminders,
+            chat_digest: (account.role == Role::Guide.as_str()).then_some(account.chat_digest),
         },
     })
 }

@@ -12,9 +12,13 @@
 
 pub mod history;
 pub mod hub;
+pub mod mail;
 pub mod model;
+pub mod moderation;
+pub mod moderation_routes;
 pub mod protocol;
 pub mod relay;
+pub mod reports;
 pub mod rooms;
 pub mod routes;
 pub mod socket;

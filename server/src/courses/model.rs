@@ -143,6 +143,9 @@ pub struct CourseSummary {
     /// 1–12 during the remote period.
     pub remote_week: Option<u8>,
     pub participant_count: usize,
+    /// In a guide's course list: chat messages the guide has not read in the course's rooms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_messages: Option<u64>,
 }
 
 /// A rule the course currently breaks or is close to breaking.

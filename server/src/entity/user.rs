@@ -23,6 +23,7 @@ pub struct Model {
     pub totp_last_step: Option<i64>,
     pub mail_notifications: bool,
     pub task_reminders: bool,
+    pub chat_digest: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -94,7 +94,7 @@ pub struct Home {
     /// Contacts with the team come with the guidance feature; `null` until then.
     #[schema(value_type = Option<Object>)]
     pub next_contact: Option<()>,
-    /// Messages come with the chat feature; `null` until then.
+    /// Unread chat messages of the course's group room and the participant's own thread.
     pub unread_messages: Option<u64>,
     pub unread_notifications: u64,
 }
@@ -153,7 +153,7 @@ pub async fn home<C: ConnectionTrait>(
         tasks_today: tasks_today(db, participant_id, c.id, today).await?,
         goals_set: ctx.goals,
         next_contact: None,
-        unread_messages: None,
+        unread_messages: Some(ctx.unread_messages),
         unread_notifications: ctx.unread,
     })
 }
@@ -203,6 +203,7 @@ struct Context {
     version_uuid: Option<Uuid>,
     guide: Option<TeamContact>,
     unread: u64,
+    unread_messages: u64,
     goals: u64,
     /// Ids of the completed items, joined by [`ITEM_SEPARATOR`] (one row instead of one per item).
     completed: String,
@@ -212,7 +213,8 @@ struct Context {
 const ITEM_SEPARATOR: char = '\u{1f}';
 
 /// One statement for the course (as `my_course_row` picks it), its program version, the personal
-/// guide, unread notices, goals set and completed items: the home is read often, and every
+/// guide, unread notices, unread chat messages (counted as `chat::rooms::unread` counts them: the
+/// group room and the own private thread), goals set and completed items: the home is read often, and every
 /// statement (and every row) costs a round trip to the database.
 fn context_sql(backend: DbBackend) -> String {
     let joined = match backend {
@@ -224,6 +226,12 @@ fn context_sql(backend: DbBackend) -> String {
          g.display_name AS home_guide_name, g.profession AS home_guide_profession, \
          (SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL) AS home_unread, \
          (SELECT COUNT(*) FROM goals gl WHERE gl.participant_id = $1 AND gl.course_id = c.id) AS home_goals, \
+         (SELECT COUNT(*) FROM chat_rooms r \
+           JOIN chat_messages m ON m.room_id = r.id AND m.kind = 'message' \
+             AND m.deleted_at IS NULL AND m.hidden_at IS NULL AND m.sender_id <> $1 \
+           LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = $1 \
+           WHERE r.course_id = c.id AND (r.kind = 'group' OR (r.kind = 'private' AND r.participant_id = $1)) \
+             AND m.seq > COALESCE(rd.last_read_seq, 0)) AS home_unread_messages, \
          (SELECT {joined} FROM item_progress ip WHERE ip.participant_id = $1 \
            AND ip.course_id = c.id AND ip.completed_at IS NOT NULL) AS home_completed \
          FROM enrolments e \
@@ -274,6 +282,7 @@ async fn context<C: ConnectionTrait>(db: &C, participant_id: i32) -> AppResult<C
         guide,
         unread: count("home_unread")?,
         goals: count("home_goals")?,
+        unread_messages: count("home_unread_messages")?,
         completed: row
             .try_get::<Option<String>>("", "home_completed")?
             .unwrap_or_default(),

@@ -222,6 +222,74 @@ pub fn password_reset(lang: Language, name: &str, link: &str) -> Rendered {
     render(&w, name, link)
 }
 
+/// One course's line in a guide's chat digest: counts only, never a message's text.
+pub struct DigestLine<'a> {
+    pub course_title: &'a str,
+    pub unread_messages: u64,
+    pub open_reports: u64,
+}
+
+/// The guide's daily chat digest: per course, how many messages are unread and how many reports
+/// wait (SECURITY.md: no message text in mail).
+pub fn chat_digest(lang: Language, name: &str, courses: &[DigestLine<'_>], link: &str) -> Rendered {
+    let w = match lang {
+        Language::Fi => Words {
+            subject: "Etäpolun keskustelut tänään",
+            greeting: "Hei {name},",
+            lines: &[],
+            button: "Avaa Etäpolku",
+            closing: "Ystävällisin terveisin, Etäpolku",
+        },
+        Language::Sv => Words {
+            subject: "Diskussionerna i Etäpolku i dag",
+            greeting: "Hej {name},",
+            lines: &[],
+            button: "Öppna Etäpolku",
+            closing: "Med vänliga hälsningar, Etäpolku",
+        },
+        Language::En => Words {
+            subject: "Etäpolku chats today",
+            greeting: "Hello {name},",
+            lines: &[],
+            button: "Open Etäpolku",
+            closing: "Best regards, Etäpolku",
+        },
+    };
+    let mut lines = vec![
+        match lang {
+            Language::Fi => "kurssiesi keskusteluissa on tämä tilanne:",
+            Language::Sv => "så här ser diskussionerna på dina kurser ut:",
+            Language::En => "this is where the chats of your courses stand:",
+        }
+        .to_owned(),
+    ];
+    for c in courses {
+        lines.push(match lang {
+            Language::Fi => format!(
+                "{}: lukemattomia viestejä {}, käsittelemättömiä ilmoituksia {}.",
+                c.course_title, c.unread_messages, c.open_reports
+            ),
+            Language::Sv => format!(
+                "{}: olästa meddelanden {}, obehandlade anmälningar {}.",
+                c.course_title, c.unread_messages, c.open_reports
+            ),
+            Language::En => format!(
+                "{}: {} unread messages, {} open reports.",
+                c.course_title, c.unread_messages, c.open_reports
+            ),
+        });
+    }
+    lines.push(
+        match lang {
+            Language::Fi => "Voit lopettaa tämän koosteen asetuksista.",
+            Language::Sv => "Du kan stänga av den här sammanfattningen i inställningarna.",
+            Language::En => "You can turn this digest off in the settings.",
+        }
+        .to_owned(),
+    );
+    render_lines(&w, &lines, name, link)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +309,21 @@ mod tests {
                 assert!(!mail.html.contains("<b>Aino"));
                 assert!(!mail.subject.is_empty());
             }
+        }
+    }
+
+    #[test]
+    fn the_chat_digest_has_counts_per_course_and_escapes_titles() {
+        let lines = [DigestLine {
+            course_title: "<i>Kevät</i>",
+            unread_messages: 4,
+            open_reports: 1,
+        }];
+        for lang in [Language::Fi, Language::Sv, Language::En] {
+            let m = chat_digest(lang, "Liisa", &lines, "https://x.fi/ohjaus");
+            assert!(m.text.contains('4') && m.text.contains('1'));
+            assert!(m.html.contains("&lt;i&gt;Kevät"));
+            assert!(m.text.contains("https://x.fi/ohjaus"));
         }
     }
 

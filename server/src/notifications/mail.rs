@@ -38,6 +38,28 @@ fn lines(lang: Language, kind: Kind) -> &'static [&'static str] {
             "your guide has suggested a self-rehabilitation task for you.",
             EN_READ,
         ],
+        (Language::Fi, Kind::ChatMessage) => {
+            &["kurssin ohjaaja on kirjoittanut sinulle viestin.", FI_READ]
+        }
+        (Language::Sv, Kind::ChatMessage) => &[
+            "kursens handledare har skrivit ett meddelande till dig.",
+            SV_READ,
+        ],
+        (Language::En, Kind::ChatMessage) => {
+            &["your course's guide has written you a message.", EN_READ]
+        }
+        (Language::Fi, Kind::ChatReport) => &[
+            "kurssisi osallistuja on ilmoittanut keskustelun viestistä ohjaajille.",
+            FI_READ,
+        ],
+        (Language::Sv, Kind::ChatReport) => &[
+            "en deltagare på din kurs har anmält ett meddelande i diskussionen till handledarna.",
+            SV_READ,
+        ],
+        (Language::En, Kind::ChatReport) => &[
+            "a participant of your course has reported a chat message to the guides.",
+            EN_READ,
+        ],
     }
 }
 
@@ -91,5 +113,24 @@ mod tests {
         assert!(m.text.contains("https://x.fi/ohjelma/3"));
         let m = something_new(Language::Sv, "Aino", Kind::TaskFeedback, "https://x.fi/");
         assert!(m.subject.contains("nytt"));
+    }
+
+    #[test]
+    fn every_kind_has_words_in_every_language() {
+        for lang in [Language::Fi, Language::Sv, Language::En] {
+            for kind in [
+                "answer_comment",
+                "task_feedback",
+                "task_proposed",
+                "chat_message",
+                "chat_report",
+            ]
+            .into_iter()
+            .filter_map(Kind::parse)
+            {
+                let m = something_new(lang, "Aino", kind, "https://x.fi/");
+                assert!(m.text.lines().count() > 3, "{lang:?} {kind:?}");
+            }
+        }
     }
 }

@@ -24,6 +24,10 @@ pub enum Kind {
     TaskFeedback,
     /// A guide proposed a self-rehabilitation task or changed one, to be agreed.
     TaskProposed,
+    /// The course team wrote in the participant's private thread and it is still unread.
+    ChatMessage,
+    /// A participant reported a chat message to the course's guides (to a guide).
+    ChatReport,
 }
 
 impl Kind {
@@ -32,13 +36,21 @@ impl Kind {
             Kind::AnswerComment => "answer_comment",
             Kind::TaskFeedback => "task_feedback",
             Kind::TaskProposed => "task_proposed",
+            Kind::ChatMessage => "chat_message",
+            Kind::ChatReport => "chat_report",
         }
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::AnswerComment, Kind::TaskFeedback, Kind::TaskProposed]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Kind::AnswerComment,
+            Kind::TaskFeedback,
+            Kind::TaskProposed,
+            Kind::ChatMessage,
+            Kind::ChatReport,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -1,5 +1,7 @@
 //! The scheduler's jobs; each is callable on its own (tests call them with a chosen `now`).
 
+pub mod chat_digest;
+pub mod chat_private_mail;
 pub mod task_reminders;
 
 use chrono::{DateTime, Utc};
@@ -10,5 +12,11 @@ use crate::state::AppState;
 pub async fn run_all(state: &AppState, now: DateTime<Utc>) {
     if let Err(e) = task_reminders::run(state, now).await {
         tracing::warn!(error = %e, job = task_reminders::JOB, "scheduled job failed");
+    }
+    if let Err(e) = chat_private_mail::run(state, now).await {
+        tracing::warn!(error = %e, job = chat_private_mail::JOB, "scheduled job failed");
+    }
+    if let Err(e) = chat_digest::run(state, now).await {
+        tracing::warn!(error = %e, job = chat_digest::JOB, "scheduled job failed");
     }
 }
