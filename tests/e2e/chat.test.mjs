@@ -321,6 +321,9 @@ test('(C7) the guide stops B from writing: B\'s send is refused in words; after 
   await guide.page.locator('#chat-action-status', { hasText: 'ei voi nyt kirjoittaa' }).waitFor(WAIT);
   await guide.page.locator('#chat-mute-list li', { hasText: /Eero Mäkinen ei voi kirjoittaa .* asti\./ }).waitFor(WAIT);
 
+  // B is told at once, in words, until when.
+  await b.page.locator('#chat-state [data-state="muted"]', { hasText: /^Ohjaaja on estänyt sinua kirjoittamasta klo \d{1,2}\.\d{2} asti\. Voit lukea viestejä\.$/ }).waitFor(WAIT);
+  await b.page.locator('#chat-log li.msg-event', { hasText: /esti sinua kirjoittamasta klo \d{1,2}\.\d{2} asti\./ }).waitFor(WAIT);
   const blocked = text('Saanko vielä sanoa');
   await send(b.page, blocked);
   const failed = b.page.locator('#chat-pending li.msg-failed', { hasText: blocked });

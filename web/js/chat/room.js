@@ -120,17 +120,30 @@ function untilText(until) {
 }
 
 /** A moderation event as a sentence. */
-export function eventText(m, { staff }) {
+/** The id of an event's `user` (an object per PROTOCOL.md, or just the id). */
+export function eventUserId(m) {
+  if (!m.user) return null;
+  return typeof m.user === 'string' ? m.user : m.user.id || null;
+}
+
+export function eventText(m, { staff, meId = null }) {
   const by = senderName(m.sender);
-  const user = m.user ? senderName(m.user) : t('chat.someone');
+  const userId = eventUserId(m);
+  const named = m.user && typeof m.user === 'object' && m.user.name;
+  const who = userId && userId === meId ? 'you' : (named ? 'named' : 'someone');
+  const user = named ? m.user.name : '';
   switch (m.event) {
     case 'pinned': return t('chat.event.pinned', { by });
     case 'unpinned': return t('chat.event.unpinned', { by });
     case 'muted': {
-      const base = t('chat.event.muted', { by, user, until: untilText(m.until) });
+      const until = untilText(m.until);
+      const base = who === 'you' ? t('chat.event.muted_you', { by, until })
+        : who === 'named' ? t('chat.event.muted', { by, user, until }) : t('chat.event.muted_someone', { by, until });
       return staff && m.reason ? `${base} ${t('chat.reason', { reason: m.reason })}` : base;
     }
-    case 'unmuted': return t('chat.event.unmuted', { by, user });
+    case 'unmuted':
+      return who === 'you' ? t('chat.event.unmuted_you', { by })
+        : who === 'named' ? t('chat.event.unmuted', { by, user }) : t('chat.event.unmuted_someone', { by });
     case 'read_only': return m.on ? t('chat.event.read_only_on', { by }) : t('chat.event.read_only_off', { by });
     case 'slow_mode': return Number(m.seconds) > 0 ? t('chat.event.slow_mode_on', { by, seconds: m.seconds }) : t('chat.event.slow_mode_off', { by });
     default: return tOr(`chat.event.${m.event}`, m.event || '', { by });
@@ -327,7 +340,7 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
   function messageNode(m) {
     if (m.kind === 'event') {
       return h('li', { class: 'msg msg-event', 'data-seq': m.seq, id: `msg-${m.seq}` },
-        h('p', { class: 'msg-event-text' }, eventText(m, { staff }), m.at ? [' ', h('time', { class: 'msg-time', datetime: m.at }, whenText(m.at))] : null));
+        h('p', { class: 'msg-event-text' }, eventText(m, { staff, meId: me && me.id }), m.at ? [' ', h('time', { class: 'msg-time', datetime: m.at }, whenText(m.at))] : null));
     }
     const own = isOwn(m);
     const classes = ['msg'];
@@ -554,7 +567,7 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
         break;
       case 'muted':
       case 'unmuted':
-        if (m.user && me && m.user.id === me.id) state.muted_until = m.event === 'muted' ? m.until : null;
+        if (me && eventUserId(m) === me.id) state.muted_until = m.event === 'muted' ? m.until : null;
         renderState();
         break;
       case 'read_only':
