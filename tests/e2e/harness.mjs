@@ -182,8 +182,9 @@ export async function startStack({ startTimeoutMs = 120_000 } = {}) {
         const listen = LISTEN_RE.exec(line);
         if (listen) {
           baseUrlSeen = listen[1];
-          // The account lines follow; give them a moment if not all of them come.
-          settleTimer = setTimeout(() => { clearTimeout(timer); finish(); }, 3000);
+          // The account lines follow once the demo program is loaded, which takes seconds on a busy
+          // machine; give them time if not all of them come (resolves at once when all four did).
+          settleTimer = setTimeout(() => { clearTimeout(timer); finish(); }, 60_000);
           return;
         }
         const acc = baseUrlSeen && ACCOUNT_RE.exec(line);
