@@ -83,7 +83,8 @@ const roomsOf = (res) => (Array.isArray(res) ? res : res.rooms || res.items || [
 
 /** Waits until the page's chat connection says it is up. */
 async function connected(page) {
-  await page.waitForSelector('#chat-connection[data-status="open"]', WAIT);
+  // Generous: on a busy 2-core machine the ticket and the upgrade can take a while.
+  await page.waitForSelector('#chat-connection[data-status="open"]', { timeout: 45_000 });
 }
 
 /** The message in the log (not the pending list) with this text. */

@@ -797,20 +797,44 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     }
   }, 30_000);
 
+  function connectRoom() {
+    loadPinned();
+    unwatch = conn.watch(roomId, conn.lastSeq(roomId), onFrame);
+    markRead();
+  }
+
+  /** The history could not be loaded: say so, and try again by itself (2 s, 4 s … 30 s). */
+  async function retryHistory(err) {
+    for (let attempt = 0; el.isConnected && !destroyed; attempt += 1) {
+      fill(log, h('li', { class: 'chat-load-error' }, h('div', { class: 'notice notice-error', role: 'alert' },
+        h('p', null, errorMessage(err).title), h('p', null, t('chat.history_retrying')))));
+      await new Promise((resolve) => { setTimeout(resolve, Math.min(30_000, 2000 * 2 ** attempt)); });
+      if (!el.isConnected || destroyed) return;
+      try {
+        await reloadHistory();
+        connectRoom();
+        return;
+      } catch (e) {
+        err = e;
+      }
+    }
+  }
+
   async function start() {
     renderState();
     renderPending();
     try {
       await reloadHistory();
     } catch (err) {
-      fill(log, h('li', null, h('div', { class: 'notice notice-error', role: 'alert' }, h('p', null, errorMessage(err).title))));
+      retryHistory(err);
+      return;
     }
-    loadPinned();
-    unwatch = conn.watch(roomId, conn.lastSeq(roomId), onFrame);
-    markRead();
+    connectRoom();
   }
 
+  let destroyed = false;
   function destroy() {
+    destroyed = true;
     clearInterval(tick);
     clearTimeout(readTimer);
     document.removeEventListener('visibilitychange', onVisible);
