@@ -21,6 +21,8 @@ import { post, currentUser, onSessionChange, ApiError } from '../api.js';
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const RESEND_AFTER_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+const JOIN_TIMEOUT_MS = 10_000;
 const OUTBOX_PREFIX = 'etapolku.draft.';
 const FAILED_CODES = new Set(['muted', 'read_only', 'invalid_body', 'not_member', 'not_allowed']);
 const LATER_CODES = new Set(['slow_mode', 'rate_limited', 'unavailable']);
@@ -198,7 +200,12 @@ class ChatConnection {
     const ws = new WebSocket(`${scheme}://${location.host}/api/v1/chat/ws?ticket=${encodeURIComponent(ticket)}`);
     this.ws = ws;
     let heard = false;
+    // An upgrade that hangs is given up after 15 s (the close event schedules the next attempt).
+    const openTimer = setTimeout(() => {
+      if (ws.readyState === WebSocket.CONNECTING) ws.close();
+    }, CONNECT_TIMEOUT_MS);
     ws.addEventListener('open', () => {
+      clearTimeout(openTimer);
       if (this.ws !== ws) return;
       for (const room of this.rooms.values()) room.joined = false;
       this.setStatus('open');
@@ -221,6 +228,7 @@ class ChatConnection {
       this.receive(frame);
     });
     ws.addEventListener('close', () => {
+      clearTimeout(openTimer);
       if (this.ws !== ws) return;
       this.ws = null;
       for (const room of this.rooms.values()) room.joined = false;
@@ -256,6 +264,8 @@ class ChatConnection {
   // ---- frames out -------------------------------------------------------------------------------
 
   join(roomIds) {
+    const now = Date.now();
+    for (const id of roomIds) this.room(id).joinSentAt = now;
     const rooms = roomIds.map((id) => ({ room: id, last_seen_seq: this.room(id).lastSeq }));
     if (rooms.length) this.frame({ type: 'join', rooms });
   }
@@ -307,6 +317,12 @@ class ChatConnection {
   resendStale() {
     if (!this.isOpen()) return;
     const now = Date.now();
+    // A join that got no answer (a lost frame) is asked again.
+    const unanswered = [...this.rooms.entries()]
+      .filter(([id, r]) => (r.wanted || this.outbox.some((e) => e.room === id)) && !r.joined && !r.refused
+        && r.joinSentAt && now - r.joinSentAt > JOIN_TIMEOUT_MS)
+      .map(([id]) => id);
+    if (unanswered.length) this.join(unanswered);
     for (const e of this.outbox) {
       if (e.state === 'failed') continue;
       if (e.wait_until && now >= e.wait_until) {
@@ -364,6 +380,7 @@ class ChatConnection {
       case 'joined': {
         const room = this.room(roomId);
         room.joined = true;
+        room.refused = false;
         this.emit(roomId, frame);
         for (const e of this.outbox) if (e.room === roomId && e.state !== 'failed') this.trySend(e);
         break;
@@ -425,7 +442,10 @@ class ChatConnection {
     if (frame.room) this.emit(frame.room, frame);
     if (frame.code === 'not_member' && frame.room) {
       const room = this.rooms.get(frame.room);
-      if (room) room.joined = false;
+      if (room) {
+        room.joined = false;
+        room.refused = true;
+      }
     }
   }
 
