@@ -249,7 +249,7 @@ document.addEventListener('click', (event) => {
   // The API and media files (audio, video, attachments of the program) are the server's, not pages.
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/media/')) return;
   event.preventDefault();
-  if (url.pathname === location.pathname && !url.hash) {
+  if (url.pathname === location.pathname && url.search === location.search && !url.hash) {
     render();
     return;
   }
@@ -277,8 +277,10 @@ onSessionChange(async (me, reason) => {
   if (reason === 'refresh' && me && location.pathname === '/kirjaudu') {
     // Another tab signed in.
     navigate(takeReturn(me) || homeFor(me), { replace: true });
+    sendUnsentChat();
     return;
   }
+  if (reason === 'login') sendUnsentChat();
   if (reason === 'user') renderChrome(match(location.pathname)?.route || null);
 });
 
@@ -297,6 +299,15 @@ async function start() {
     await useLanguage(me.language);
   }
   await render();
+  sendUnsentChat();
+}
+
+/** Chat messages sent while the connection or the session was gone are sent now (A9). */
+async function sendUnsentChat() {
+  const me = currentUser();
+  if (!me) return;
+  const chat = await import('./js/chat/connection.js');
+  if (chat.hasUnsent(me.id)) chat.chatConnection()?.start();
 }
 
 start();

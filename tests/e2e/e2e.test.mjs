@@ -267,7 +267,7 @@ test('(3b) the participant\'s course has a program, and staff see it with links 
   for (const row of rows) assert.match(row, /(Avoinna|Avautuu (ma|ti|ke|to|pe|la|su) \d{1,2}\.\d{1,2}\.\d{4})/, `no opening text in "${row}"`);
   assert.equal(await page.locator('nav.main-nav [aria-current="page"]').innerText(), 'Ohjelma');
   const navTexts = (await page.locator('nav.main-nav a').allInnerTexts()).map((x) => x.replace(/^\?\s*/, '').trim());
-  assert.deepEqual(navTexts, ['Tänään', 'Ohjelma', 'Omakuntoutus', 'Kurssini', 'Apua'], 'the participant navigation (A11)');
+  assert.deepEqual(navTexts, ['Tänään', 'Ohjelma', 'Omakuntoutus', 'Ryhmä', 'Apua'], 'the participant navigation (A11)');
   // A17: progress as text first.
   assert.match(await page.locator('#progress-open').innerText(), /^Avoinna on \d+ viikkoa \d+ viikosta\.$/);
   const current = page.locator('#current-module-link');
@@ -323,7 +323,7 @@ function screens() {
       { name: 'ohjelma', path: '/ohjelma' },
       programInfo.module ? { name: 'ohjelma-moduuli', path: `/ohjelma/${programInfo.module}` } : null,
       { name: 'omakuntoutus', path: '/omakuntoutus' },
-      { name: 'kurssini', path: '/kurssini' },
+      { name: 'ryhma', path: '/ryhma' },
       { name: 'apua-osallistuja', path: '/apua' },
       { name: 'asetukset-osallistuja', path: '/asetukset' },
       { name: 'saavutettavuusseloste-osallistuja', path: statementPath(lang) },

@@ -162,7 +162,9 @@ export async function startStack({ startTimeoutMs = 120_000 } = {}) {
   try {
     await waitForPort(smtpPort, 15_000);
     const server = spawn(bin, ['serve', '--demo', '--bind', '127.0.0.1:0', '--data-dir', dataDir], {
-      env: { ...process.env, ETAPOLKU_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, ETAPOLKU_LOG: 'warn' },
+      // The web UI of this checkout: a binary built into a shared target dir may point at another
+      // checkout's web/ (the default is the source tree it was compiled in).
+      env: { ETAPOLKU_WEB_DIR: path.join(REPO_ROOT, 'web'), ...process.env, ETAPOLKU_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, ETAPOLKU_LOG: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(server);
@@ -180,8 +182,9 @@ export async function startStack({ startTimeoutMs = 120_000 } = {}) {
         const listen = LISTEN_RE.exec(line);
         if (listen) {
           baseUrlSeen = listen[1];
-          // The account lines follow; give them a moment if not all of them come.
-          settleTimer = setTimeout(() => { clearTimeout(timer); finish(); }, 3000);
+          // The account lines follow once the demo program is loaded, which takes seconds on a busy
+          // machine; give them time if not all of them come (resolves at once when all four did).
+          settleTimer = setTimeout(() => { clearTimeout(timer); finish(); }, 60_000);
           return;
         }
         const acc = baseUrlSeen && ACCOUNT_RE.exec(line);

@@ -112,7 +112,7 @@ test('(J1) the home shows the week, this week\'s module with what is left, today
   assert.match(await page.locator('#notices h2').innerText(), /^Uudet ilmoitukset$/);
   // Five navigation items at most, in this order (A11).
   const nav = (await page.locator('nav.main-nav a').allInnerTexts()).map((x) => x.replace(/^\?\s*/, '').trim());
-  assert.deepEqual(nav, ['Tänään', 'Ohjelma', 'Omakuntoutus', 'Kurssini', 'Apua']);
+  assert.deepEqual(nav, ['Tänään', 'Ohjelma', 'Omakuntoutus', 'Ryhmä', 'Apua']);
   // Following an unfinished item's link lands on that item, with focus on it.
   await first.click();
   await page.waitForURL(/\/ohjelma\/5#item-/);

@@ -18,6 +18,7 @@ const settings = () => import('./pages/settings.js');
 const program = () => import('./pages/program.js');
 const programs = () => import('./pages/programs.js');
 const guideParticipant = () => import('./pages/guideParticipant.js');
+const chat = () => import('./pages/chat.js');
 
 export const routes = [
   route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
@@ -31,10 +32,14 @@ export const routes = [
   route('program', '/ohjelma', { roles: ['participant'], nav: 'program', load: async () => (await program()).programPage }),
   route('program-module', '/ohjelma/:n', { roles: ['participant'], nav: 'program', load: async () => (await program()).modulePage }),
   route('selfrehab', '/omakuntoutus', { roles: ['participant'], nav: 'selfrehab', load: async () => (await selfrehab()).selfRehabPage }),
-  route('my-course', '/kurssini', { roles: ['participant'], nav: 'my-course', load: async () => (await participant()).myCoursePage }),
+  route('group', '/ryhma', { roles: ['participant'], nav: 'group', load: async () => (await participant()).myCoursePage }),
+  route('my-course', '/kurssini', { roles: ['participant'], nav: 'group', load: async () => (await participant()).myCoursePage }),
+  route('group-chat', '/ryhma/keskustelu', { roles: ['participant'], nav: 'group', load: async () => (await chat()).groupChatPage }),
+  route('private-chat', '/ryhma/viestit', { roles: ['participant'], nav: 'group', load: async () => (await chat()).privateChatPage }),
   route('guide-courses', '/ohjaus', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursesPage }),
   route('guide-course', '/ohjaus/kurssi/:id', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursePage }),
   route('guide-program-module', '/ohjaus/kurssi/:id/ohjelma/:n', { roles: ['guide'], nav: 'courses', load: async () => (await program()).staffModulePage }),
+  route('guide-chat', '/ohjaus/kurssi/:id/keskustelu', { roles: ['guide'], nav: 'courses', load: async () => (await chat()).guideChatPage }),
   route('guide-participant', '/ohjaus/kurssi/:id/osallistuja/:pid', { roles: ['guide'], nav: 'courses', load: async () => (await guideParticipant()).participantPage }),
   route('admin-courses', '/hallinta', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursesPage }),
   route('admin-course', '/hallinta/kurssi/:id', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursePage }),
@@ -59,7 +64,8 @@ export function homeFor(me) {
 
 /**
  * The top navigation per role. Help is always the last item, so it is in the same place on every
- * page (A12, WCAG 3.2.6). Participants have at most 5 items (A11).
+ * page (A12, WCAG 3.2.6). Participants have at most 5 items (A11): "Ryhmä" holds the course's
+ * information, the group discussion and the messages with the team.
  */
 export function navFor(me) {
   const help = { key: 'help', href: '/apua', label: 'nav.help' };
@@ -70,7 +76,7 @@ export function navFor(me) {
         { key: 'today', href: '/tanaan', label: 'nav.today' },
         { key: 'program', href: '/ohjelma', label: 'nav.program' },
         { key: 'selfrehab', href: '/omakuntoutus', label: 'nav.selfrehab' },
-        { key: 'my-course', href: '/kurssini', label: 'nav.my_course' },
+        { key: 'group', href: '/ryhma', label: 'nav.group' },
         help,
       ];
     case 'guide':

@@ -8,6 +8,7 @@ import { statusBox } from '../forms.js';
 import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable } from './courseParts.js';
 import { loadCourseProgram, courseProgramSection } from './program.js';
 import { loadCourseProgressSection, participantPath } from './guideParticipant.js';
+import { guideChatSection, guideUnreadSection } from './chat.js';
 
 export async function guideCoursesPage(ctx) {
   ctx.setTitle(t('guide.courses_title'));
@@ -15,9 +16,9 @@ export async function guideCoursesPage(ctx) {
   add(ctx.main, h('h1', { tabindex: '-1' }, t('guide.courses_title')),
     h('p', { class: 'lead' }, t('guide.courses_intro')), slot);
   try {
-    const courses = await get('/api/v1/courses');
+    const [courses, messages] = await Promise.all([get('/api/v1/courses'), guideUnreadSection()]);
     if (!ctx.alive()) return;
-    fill(slot, coursesTable(courses, { basePath: '/ohjaus' }));
+    fill(slot, messages, coursesTable(courses, { basePath: '/ohjaus' }));
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
   }
@@ -34,14 +35,17 @@ export async function guideCoursePage(ctx) {
   let team;
   let program;
   let progress;
+  let chat;
   try {
-    [course, enrolments, team, program, progress] = await Promise.all([
+    [course, enrolments, team, program, progress, chat] = await Promise.all([
       get(`/api/v1/courses/${id}`),
       get(`/api/v1/courses/${id}/participants`),
       get(`/api/v1/courses/${id}/team`),
       loadCourseProgram(ctx.params.id),
       // Shows its own error in its section, so the rest of the page still works without it.
       loadCourseProgressSection({ courseId: ctx.params.id, basePath: '/ohjaus' }),
+      // The course chat's link and unread count; never fails the page.
+      guideChatSection(ctx.params.id),
     ]);
   } catch (err) {
     if (ctx.alive()) fill(slot, errorPanel(err));
@@ -55,6 +59,7 @@ export async function guideCoursePage(ctx) {
   fill(slot, 
     courseFacts(course),
     courseWarnings(course),
+    chat,
     progress,
     section(t('schedule.title'), scheduleTable(course)),
     courseProgramSection(program, { courseId: id, basePath: '/ohjaus' }),

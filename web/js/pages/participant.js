@@ -1,4 +1,5 @@
-// The participant's pages: "Tämä viikko" (/tanaan) and "Kurssini" (/kurssini).
+// The participant's pages: "Tämä viikko" (/tanaan) and "Ryhmä" (/ryhma, also /kurssini): the course's
+// information with links to the group discussion and the messages with the team (pages/chat.js).
 // The home is one call (GET /me/home) plus the course (for the phase sentences), the program
 // overview (for "Jatka siitä mihin jäit") and the notifications. Sentences are short and plain
 // (A13). Parts that come in a later version (contacts, messages) say so honestly.
@@ -12,6 +13,8 @@ import { formatDate, formatDateTime, todayInHelsinki, mondayOf, addDays } from '
 import { pick } from '../content.js';
 import { logButtons, minutesText, noticeText, noticeHref, markNoticeRead, itemAnchor } from '../journey.js';
 import { moduleLabel, continueLink } from './program.js';
+import { chatLinksCard } from './chat.js';
+import { loadUnread } from '../chat/room.js';
 
 function start(ctx, title) {
   ctx.setTitle(title);
@@ -193,6 +196,27 @@ function noticesSection(list) {
     h('h2', { id, tabindex: '-1' }, t('today.notices_title')), status, body);
 }
 
+/**
+ * "Viestit": unread chat messages (GET /chat/unread, or the home's own count when it has one) and
+ * links to the group discussion and the messages with the team.
+ */
+function messagesSection(home, unread) {
+  const id = 'messages-title';
+  const fromHome = home && typeof home.unread_messages === 'number' ? home.unread_messages : null;
+  const total = fromHome !== null ? fromHome : (unread ? unread.total : null);
+  let line = null;
+  if (total !== null) {
+    line = h('p', { id: 'messages-unread', class: total ? 'lead' : null, 'data-unread': total },
+      total ? t('chat.unread_total', { n: total }) : t('chat.unread_total_none'));
+  }
+  return h('section', { class: 'section card', 'aria-labelledby': id, id: 'messages' },
+    h('h2', { id }, t('today.messages_title')),
+    line,
+    h('ul', { class: 'link-list chat-links' },
+      h('li', null, h('a', { href: '/ryhma/keskustelu', class: 'list-link', id: 'home-group-chat-link' }, t('chat.group_title'))),
+      h('li', null, h('a', { href: '/ryhma/viestit', class: 'list-link', id: 'home-private-chat-link' }, t('chat.private_title')))));
+}
+
 export async function todayPage(ctx) {
   const slot = start(ctx, t('today.title'));
   const me = currentUser();
@@ -200,13 +224,16 @@ export async function todayPage(ctx) {
   let home = null;
   let overview = null;
   let notices = null;
+  let unread = null;
   try {
     mine = await loadMyCourse();
     if (mine) {
-      [home, overview, notices] = await Promise.all([
+      [home, overview, notices, unread] = await Promise.all([
         get('/api/v1/me/home'),
         loadMyProgramOverview(),
         get('/api/v1/me/notifications').catch(() => null),
+        // The chat's unread count; the home works without it.
+        loadUnread().catch(() => null),
       ]);
     }
   } catch (err) {
@@ -239,7 +266,7 @@ export async function todayPage(ctx) {
     tasksSection(home),
     noticesSection(notices),
     laterSection('contact-title', t('today.contact_title'), t('today.contact_text')),
-    laterSection('messages-title', t('today.messages_title'), t('today.messages_text')),
+    messagesSection(home, unread),
     h('section', { class: 'section card', 'aria-labelledby': 'guide-title' },
       h('h2', { id: 'guide-title' }, t('participant.personal_guide')),
       h('p', { class: 'person' }, guideText(home.personal_guide || mine.personal_guide)),
@@ -248,7 +275,7 @@ export async function todayPage(ctx) {
 }
 
 export async function myCoursePage(ctx) {
-  const slot = start(ctx, t('mycourse.title'));
+  const slot = start(ctx, t('group.title'));
   let mine;
   try {
     mine = await loadMyCourse();
@@ -266,7 +293,11 @@ export async function myCoursePage(ctx) {
   const periods = schedulePeriods(course.schedule);
   const team = Array.isArray(mine.team) ? mine.team : [];
 
-  fill(slot, 
+  const chatCard = await chatLinksCard();
+  if (!ctx.alive()) return;
+  fill(slot,
+    chatCard,
+    h('h2', { id: 'course-info-title' }, t('group.course_title')),
     h('p', { class: 'lead', lang: course.language || null }, course.title),
     h('dl', { class: 'facts' },
       h('dt', null, t('course.site')), h('dd', null, course.site ? course.site.name : '–'),
