@@ -238,6 +238,7 @@ pub async fn moderate_message(
         audit_participant(state, actor, &author, "chat_message", what).await?;
     }
     let now = state.now();
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     let event = apply(&txn, &room, &target, actor.id, &action, now).await?;
     txn.commit().await?;
@@ -410,6 +411,7 @@ pub async fn set_room_settings(
     let db = &state.db;
     let room = room_for_guide(db, &ChatUser::from(actor), room_uuid).await?;
     let now = state.now();
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     // Read again inside the transaction so two guides' changes each make their own events.
     let current = chat_room::Entity::find_by_id(room.id)
@@ -564,6 +566,7 @@ pub async fn mute(
     audit_participant(state, actor, &person, "chat", "update").await?;
     let now = state.now();
     let until = now + length;
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     end_running_mutes(&txn, c.id, person.id, now).await?;
     chat_mute::ActiveModel {
@@ -629,6 +632,7 @@ pub async fn unmute(
         return Err(AppError::NotFoundCode("not_muted"));
     }
     audit_participant(state, actor, &person, "chat", "update").await?;
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     if end_running_mutes(&txn, c.id, person.id, now).await? == 0 {
         return Err(AppError::NotFoundCode("not_muted"));

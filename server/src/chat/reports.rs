@@ -63,6 +63,7 @@ pub async fn report(
         ));
     }
     let now = state.now();
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     let open = chat_report::Entity::find()
         .filter(chat_report::Column::MessageId.eq(message.id))
@@ -334,6 +335,7 @@ pub async fn resolve(
         audit_participant(state, actor, &author, "chat_message", "update").await?;
     }
     let now = state.now();
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     let event = if hides {
         let reason = match &note {

@@ -249,6 +249,7 @@ pub async fn send(
     let member = membership(db, user, &room)
         .await?
         .ok_or(ChatError::NotMember)?;
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     let result = send_in(&txn, user, member, room_id, client_msg_id, body, now).await;
     match result {
@@ -352,6 +353,7 @@ pub async fn change_own(
     let member = membership(db, user, &room)
         .await?
         .ok_or(ChatError::NotMember)?;
+    let _writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     let result = change_in(&txn, user, member, &room, seq, body, now).await;
     match result {
