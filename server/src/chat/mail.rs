@@ -13,7 +13,7 @@ use crate::chat::rooms::statement;
 use crate::error::AppResult;
 
 /// Where a participant's "your team wrote to you" notice points: the chat in the web UI.
-pub const PARTICIPANT_CHAT_LINK: &str = "/viestit";
+pub const PARTICIPANT_CHAT_LINK: &str = "/ryhma/viestit";
 /// Where the guide's digest points: the course list, which shows unread counts per course.
 pub const GUIDE_LINK: &str = "/ohjaus";
 

@@ -25,9 +25,9 @@ use crate::error::{AppError, AppResult};
 use crate::notifications::service::{Kind, Notice, notify};
 use crate::state::AppState;
 
-/// Where a guide's notice of a new report points: the course's report queue in the web UI.
+/// Where a guide's notice of a new report points: the course's chat page in the web UI, where the report queue is.
 pub fn queue_link(course: Uuid) -> String {
-    format!("/ohjaus/kurssi/{course}/ilmoitukset")
+    format!("/ohjaus/kurssi/{course}/keskustelu")
 }
 
 #[derive(Debug, Serialize, ToSchema)]
