@@ -63,6 +63,8 @@ const NOTICE_KEYS = {
   answer_comment: 'notice.answer_comment',
   task_feedback: 'notice.task_feedback',
   task_proposed: 'notice.task_proposed',
+  chat_message: 'notice.chat_message',
+  chat_report: 'notice.chat_report',
 };
 
 /** The sentence for a notification, worded by its kind from its params. */

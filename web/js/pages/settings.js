@@ -74,14 +74,19 @@ export async function settingsPage(ctx) {
   const remind = me.role === 'participant'
     ? checkboxField({ name: 'task_reminders', label: t('settings.task_reminders'), hint: t('settings.task_reminders_hint'), checked: prefs.task_reminders !== false })
     : null;
+  // Guides may ask for a daily count of unread messages and open reports (off unless chosen).
+  const digest = me.role === 'guide'
+    ? checkboxField({ name: 'chat_digest', label: t('settings.chat_digest'), hint: t('settings.chat_digest_hint'), checked: prefs.chat_digest === true })
+    : null;
   const mailForm = h('form', { class: 'form', 'data-form': 'mail-preferences' },
     h('fieldset', { class: 'fieldset' }, h('legend', { class: 'field-label' }, t('settings.mail_legend')),
-      notify.wrap, remind ? remind.wrap : null),
+      notify.wrap, remind ? remind.wrap : null, digest ? digest.wrap : null),
     h('p', { class: 'actions' }, submitButton(t('settings.mail_save'))));
   onSubmit(mailForm, {
     submit: async (v) => {
       const body = { mail_notifications: Boolean(v.mail_notifications) };
       if (remind) body.task_reminders = Boolean(v.task_reminders);
+      if (digest) body.chat_digest = Boolean(v.chat_digest);
       const updated = await patch('/api/v1/me', body);
       if (updated && updated.id) setCurrentUser(updated);
       showStatus(mailStatus, t('settings.mail_saved'));
