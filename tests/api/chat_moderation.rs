@@ -599,7 +599,7 @@ async fn a_guide_mutes_a_participant_in_the_courses_rooms_and_ends_the_mute() {
         let evs = events(&app, r).await;
         let ev = evs.last().expect("event");
         assert_eq!(ev.event.as_deref(), Some("muted"));
-        assert_eq!(detail(ev)["user"], c.demo.participant.id.as_str());
+        assert_eq!(detail(ev)["user"]["id"], c.demo.participant.id.as_str());
         assert!(
             detail(ev).get("reason").is_none(),
             "the reason is not shown to the room"

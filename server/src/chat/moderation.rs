@@ -22,7 +22,8 @@ use uuid::Uuid;
 use crate::accounts::model::Role;
 use crate::audit::service::{self as audit, Access};
 use crate::auth::extract::AuthUser;
-use crate::chat::model::{ChatUser, RoomKind, room_key};
+use crate::chat::model::{Audience, ChatUser, RoomKind, UserCard, room_key};
+use crate::chat::protocol::user_json;
 use crate::chat::rooms::{is_course_guide, room_for_guide};
 use crate::chat::store::{append_event, append_event_with_body};
 use crate::courses::access::{enrolled_participant, find_course};
@@ -590,7 +591,7 @@ pub async fn mute(
             actor.id,
             "muted",
             None,
-            json!({"user": person.uuid, "until": until}),
+            json!({"user": user_json(&UserCard::from_user(&person), Audience::Staff), "until": until}),
             now,
         )
         .await?;
@@ -645,7 +646,7 @@ pub async fn unmute(
             actor.id,
             "unmuted",
             None,
-            json!({"user": person.uuid, "until": now}),
+            json!({"user": user_json(&UserCard::from_user(&person), Audience::Staff), "until": now}),
             now,
         )
         .await?;

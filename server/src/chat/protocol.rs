@@ -195,6 +195,10 @@ fn message_json(
     });
     if deleted {
         v["deleted"] = json!(true);
+        // Removed by a guide rather than by its writer: the UI words the two differently.
+        if row.removed_by.is_some() {
+            v["removed"] = json!(true);
+        }
     }
     if hidden {
         v["hidden"] = json!(true);
