@@ -12,6 +12,7 @@ mod chat;
 mod chat_faults;
 mod chat_moderation;
 mod chat_notifications;
+mod chat_relay;
 mod content;
 mod courses;
 mod demo;

@@ -59,15 +59,42 @@ async fn try_spawn(now: DateTime<Utc>) -> anyhow::Result<TestServer> {
         Ok(url) if !url.is_empty() => Some(fresh_pg_database(&url).await?),
         _ => None,
     };
-    let mut config = Config::for_data_dir(
-        data_dir.path().to_path_buf(),
-        pg.as_ref().map(|(u, _)| u.clone()),
-    );
+    let config = test_config(&data_dir, pg.as_ref().map(|(u, _)| u.clone()));
+    let clock = ManualClock::at(now);
+    start(config, clock, data_dir, pg).await
+}
+
+/// A second server on the same PostgreSQL database as `first`, as two instances behind a load
+/// balancer would be. It uses the first one's JWT key, so a token from either works on both.
+pub async fn spawn_second_instance(first: &TestServer) -> anyhow::Result<TestServer> {
+    let Some((url, _)) = &first.pg_database else {
+        anyhow::bail!("a second instance shares a PostgreSQL database; this test runs on SQLite");
+    };
+    let data_dir = tempfile::tempdir()?;
+    std::fs::copy(
+        first.data_dir.path().join("jwt.key"),
+        data_dir.path().join("jwt.key"),
+    )?;
+    let config = test_config(&data_dir, Some(url.clone()));
+    // The database belongs to the first instance.
+    start(config, first.clock.clone(), data_dir, None).await
+}
+
+fn test_config(data_dir: &tempfile::TempDir, database_url: Option<String>) -> Config {
+    let mut config = Config::for_data_dir(data_dir.path().to_path_buf(), database_url);
     config.smtp_url = None; // mails go to the outbox folder, where tests read them
     config.public_url = None;
     config.scheduler = false; // tests run scheduled jobs themselves, at a time they choose
     config.web_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web");
-    let clock = ManualClock::at(now);
+    config
+}
+
+async fn start(
+    config: Config,
+    clock: ManualClock,
+    data_dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+) -> anyhow::Result<TestServer> {
     let app = Application::build(config, Arc::new(clock.clone())).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
