@@ -27,7 +27,10 @@ async fn a_message_sent_through_one_instance_reaches_a_client_of_the_other_in_or
     let mut on_second = chat_client::connect(&other.client, &second.address, &other.token)
         .await
         .expect("a socket on the second instance");
-    on_second.join_one(&cc.group, 0).await.expect("join, second");
+    on_second
+        .join_one(&cc.group, 0)
+        .await
+        .expect("join, second");
 
     let mut acked = Vec::new();
     for i in 1..=5 {
