@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
 use crate::chat_moderation::{chat, say, user_of};
-use crate::helpers::{Session, TestApp, assert_problem};
+use crate::helpers::{Session, TestApp, assert_problem, decode_quoted_printable};
 
 /// Every mail in the outbox, oldest first, as (recipient, subject and decoded text).
 fn mails(app: &TestApp) -> Vec<(String, String)> {
@@ -33,26 +33,6 @@ fn mails(app: &TestApp) -> Vec<(String, String)> {
             Some((to, text))
         })
         .collect()
-}
-
-fn decode_quoted_printable(s: &str) -> String {
-    let joined = s.replace("=\r\n", "").replace("=\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'='
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn mails_to(app: &TestApp, email: &str) -> Vec<String> {

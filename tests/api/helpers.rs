@@ -445,7 +445,8 @@ impl TestApp {
     }
 }
 
-fn decode_quoted_printable(s: &str) -> String {
+/// A mail body's quoted-printable text as plain text.
+pub fn decode_quoted_printable(s: &str) -> String {
     let joined = s.replace("=\r\n", "").replace("=\n", "");
     let bytes = joined.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
