@@ -106,42 +106,67 @@ pub async fn seed(
         .await?;
         rows += 1;
         for p in 0..per_course {
-            let person = create_user(
+            let (person, token) = signed_in_participant(
                 &txn,
-                NewUser {
-                    provider_id: Some(provider.id),
-                    email: Email::parse(&format!("p{p}.c{c}@bench.example"))
-                        .map_err(anyhow::Error::msg)?,
-                    display_name: DisplayName::parse(&format!("Osallistuja {p}"))
-                        .map_err(anyhow::Error::msg)?,
-                    role: Role::Participant,
-                    profession: None,
-                    language: Language::Fi,
-                    status: AccountStatus::Active,
-                    password_hash: None,
-                },
+                &keys,
+                provider.id,
+                &course,
+                onsite1_start,
+                (p, c, "bench.example"),
                 now,
             )
             .await?;
-            enrolment::ActiveModel {
-                course_id: Set(course.id),
-                participant_id: Set(person.id),
-                decision_date: Set(onsite1_start - Days::new(90)),
-                personal_guide_id: Set(None),
-                enrolled_on: Set(onsite1_start - Days::new(80)),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            let issued = session::start(&txn, &person, now).await?;
-            tokens.push(keys.issue(person.uuid, issued.family, now)?);
+            tokens.push(token);
             rows += 3;
             rows += activity(&txn, &course, &person, c * per_course + p, now).await?;
         }
         txn.commit().await?;
     }
     Ok(Dataset { tokens, rows })
+}
+
+/// A participant `p{p}.c{c}@{domain}` enrolled on `course` (decided 90 and enrolled 80 days before
+/// `start`) with a live session; returns the user and an access token for it.
+#[allow(clippy::too_many_arguments)]
+pub async fn signed_in_participant<C: ConnectionTrait>(
+    txn: &C,
+    keys: &JwtKeys,
+    provider_id: i32,
+    course: &course::Model,
+    start: NaiveDate,
+    (p, c, domain): (usize, usize, &str),
+    now: DateTime<Utc>,
+) -> Result<(user::Model, String)> {
+    let person = create_user(
+        txn,
+        NewUser {
+            provider_id: Some(provider_id),
+            email: Email::parse(&format!("p{p}.c{c}@{domain}")).map_err(anyhow::Error::msg)?,
+            display_name: DisplayName::parse(&format!("Osallistuja {p}"))
+                .map_err(anyhow::Error::msg)?,
+            role: Role::Participant,
+            profession: None,
+            language: Language::Fi,
+            status: AccountStatus::Active,
+            password_hash: None,
+        },
+        now,
+    )
+    .await?;
+    enrolment::ActiveModel {
+        course_id: Set(course.id),
+        participant_id: Set(person.id),
+        decision_date: Set(start - Days::new(90)),
+        personal_guide_id: Set(None),
+        enrolled_on: Set(start - Days::new(80)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let issued = session::start(txn, &person, now).await?;
+    let token = keys.issue(person.uuid, issued.family, now)?;
+    Ok((person, token))
 }
 
 /// Twelve weeks of what a participant does: opened and finished items, active days, two

@@ -36,14 +36,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Days, Utc};
 use clap::Parser;
-use etapolku_server::accounts::model::{AccountStatus, DisplayName, Email, Language, Role};
-use etapolku_server::accounts::service::{NewUser, create_user};
 use etapolku_server::auth::jwt::JwtKeys;
-use etapolku_server::auth::session;
 use etapolku_server::config::StorageArgs;
-use etapolku_server::entity::{course, enrolment};
+use etapolku_server::entity::course;
 use etapolku_server::providers::service as providers;
 use etapolku_tests::chat_client;
+use etapolku_tests::home_dataset::signed_in_participant;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
@@ -481,36 +479,17 @@ async fn seed(data_dir: &std::path::Path, n: usize, room_size: usize) -> Result<
         .insert(&txn)
         .await?;
         for p in 0..room_size.min(n - c * room_size) {
-            let person = create_user(
+            let (_, token) = signed_in_participant(
                 &txn,
-                NewUser {
-                    provider_id: Some(provider.id),
-                    email: Email::parse(&format!("p{p}.c{c}@load.example"))
-                        .map_err(anyhow::Error::msg)?,
-                    display_name: DisplayName::parse(&format!("Osallistuja {p}"))
-                        .map_err(anyhow::Error::msg)?,
-                    role: Role::Participant,
-                    profession: None,
-                    language: Language::Fi,
-                    status: AccountStatus::Active,
-                    password_hash: None,
-                },
+                &keys,
+                provider.id,
+                &course,
+                start,
+                (p, c, "load.example"),
                 now,
             )
             .await?;
-            enrolment::ActiveModel {
-                course_id: Set(course.id),
-                participant_id: Set(person.id),
-                decision_date: Set(start - Days::new(90)),
-                personal_guide_id: Set(None),
-                enrolled_on: Set(start - Days::new(80)),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-            let issued = session::start(&txn, &person, now).await?;
-            tokens.push(keys.issue(person.uuid, issued.family, now)?);
+            tokens.push(token);
         }
         txn.commit().await?;
     }
