@@ -690,7 +690,8 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
     log.replaceChildren();
     state.oldest = null;
     const max = takePage(rows);
-    conn.setLastSeq(roomId, Math.max(max, Number(room.last_seq) || 0));
+    viewSeq = Math.max(max, Number(room.last_seq) || 0);
+    conn.setLastSeq(roomId, viewSeq);
     renderSeparator();
     emptyNote.hidden = messages.size > 0;
     return max;
@@ -774,6 +775,7 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
   }
 
   let unwatch = null;
+  let viewSeq = 0; // the highest seq the history on screen covers
   const unstatus = conn.onStatus((info) => {
     // While retrying, "Yhdistetään…" would alternate with "Yhteys katkesi…" at every attempt and be
     // read out each time: the line keeps saying the connection is down until it is up again.
@@ -800,7 +802,11 @@ export function chatRoomView({ room, staff = false, courseId = null, intro = nul
   function connectRoom() {
     loadPinned();
     unwatch = conn.watch(roomId, conn.lastSeq(roomId), onFrame);
-    markRead();
+    // The connection may have been open before this view watched (it sends the outbox after a
+    // sign-in): acks and messages that came while the history loaded reached no view.
+    renderPending();
+    if (conn.lastSeq(roomId) > viewSeq) reloadHistory().then(() => markRead()).catch(() => {});
+    else markRead();
   }
 
   /** The history could not be loaded: say so, and try again by itself (2 s, 4 s … 30 s). */
