@@ -46,6 +46,7 @@ mod m20261203_000053_create_chat_mutes;
 mod m20261203_000054_create_chat_reports;
 mod m20261203_000056_add_chat_digest_to_users;
 mod m20261203_000057_create_chat_reports_open_index;
+mod m20261203_000058_create_refresh_tokens_revoked_index;
 
 pub struct Migrator;
 
@@ -93,6 +94,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000054_create_chat_reports::Migration),
             Box::new(m20261203_000056_add_chat_digest_to_users::Migration),
             Box::new(m20261203_000057_create_chat_reports_open_index::Migration),
+            Box::new(m20261203_000058_create_refresh_tokens_revoked_index::Migration),
         ]
     }
 }
