@@ -214,8 +214,10 @@ const ITEM_SEPARATOR: char = '\u{1f}';
 
 /// One statement for the course (as `my_course_row` picks it), its program version, the personal
 /// guide, unread notices, unread chat messages (counted as `chat::rooms::unread` counts them: the
-/// group room and the own private thread), goals set and completed items: the home is read often, and every
-/// statement (and every row) costs a round trip to the database.
+/// group room and the own private thread; the read marker is joined before the messages so only
+/// the unread tail of a long room is read, by the (room, seq) index), goals set and completed
+/// items: the home is read often, and every statement (and every row) costs a round trip to the
+/// database.
 fn context_sql(backend: DbBackend) -> String {
     let joined = match backend {
         DbBackend::Postgres => "string_agg(ip.item_id, chr(31))",
@@ -227,11 +229,11 @@ fn context_sql(backend: DbBackend) -> String {
          (SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL) AS home_unread, \
          (SELECT COUNT(*) FROM goals gl WHERE gl.participant_id = $1 AND gl.course_id = c.id) AS home_goals, \
          (SELECT COUNT(*) FROM chat_rooms r \
-           JOIN chat_messages m ON m.room_id = r.id AND m.kind = 'message' \
-             AND m.deleted_at IS NULL AND m.hidden_at IS NULL AND m.sender_id <> $1 \
            LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = $1 \
-           WHERE r.course_id = c.id AND (r.kind = 'group' OR (r.kind = 'private' AND r.participant_id = $1)) \
-             AND m.seq > COALESCE(rd.last_read_seq, 0)) AS home_unread_messages, \
+           JOIN chat_messages m ON m.room_id = r.id AND m.seq > COALESCE(rd.last_read_seq, 0) \
+             AND m.kind = 'message' AND m.deleted_at IS NULL AND m.hidden_at IS NULL AND m.sender_id <> $1 \
+           WHERE r.course_id = c.id AND (r.kind = 'group' OR (r.kind = 'private' AND r.participant_id = $1))) \
+           AS home_unread_messages, \
          (SELECT {joined} FROM item_progress ip WHERE ip.participant_id = $1 \
            AND ip.course_id = c.id AND ip.completed_at IS NOT NULL) AS home_completed \
          FROM enrolments e \
