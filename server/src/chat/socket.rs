@@ -116,10 +116,10 @@ pub async fn connect(
         close: close_tx,
     });
     let socket = Socket {
-        state: state.get_ref().clone(),
+        // The shared state, not a copy of it: every idle socket keeps this struct.
+        state: state.clone(),
         user: ChatUser::from(&auth),
         auth,
-        account,
         conn,
         session,
         joined: HashMap::new(),
@@ -135,10 +135,9 @@ struct Joined {
 }
 
 struct Socket {
-    state: AppState,
+    state: web::Data<AppState>,
     user: ChatUser,
     auth: AuthUser,
-    account: user::Model,
     conn: ConnId,
     session: Session,
     joined: HashMap<Uuid, Joined>,
@@ -182,16 +181,18 @@ impl Socket {
                     last_heard = Instant::now();
                     let step = match msg {
                         None => Err(End::Gone),
-                        Some(Ok(AggregatedMessage::Text(text))) => self.on_text(&text).await,
+                        // Boxed: the work on a frame (database calls included) is a large
+                        // future, and inline it would make every idle socket's task that big.
+                        Some(Ok(AggregatedMessage::Text(text))) => Box::pin(self.on_text(&text)).await,
                         Some(Ok(AggregatedMessage::Binary(_))) => {
-                            self.bad_frame("bad_frame", "Frames must be JSON text.").await
+                            Box::pin(self.bad_frame("bad_frame", "Frames must be JSON text.")).await
                         }
                         Some(Ok(AggregatedMessage::Ping(bytes))) => {
                             self.session.pong(&bytes).await.map_err(|_| End::Gone)
                         }
                         Some(Ok(AggregatedMessage::Pong(_))) => Ok(()),
                         Some(Ok(AggregatedMessage::Close(_))) => Err(End::Close(1000, "bye")),
-                        Some(Err(e)) => Err(self.protocol_error(e).await),
+                        Some(Err(e)) => Err(Box::pin(self.protocol_error(e)).await),
                     };
                     if let Err(end) = step {
                         break end;
@@ -485,7 +486,7 @@ impl Socket {
                 Access {
                     actor: &self.auth,
                     subject: p.uuid,
-                    provider_id: self.account.provider_id,
+                    provider_id: self.auth.provider_id,
                     category: "chat",
                     action: "read",
                     purpose: "guidance",
