@@ -18,6 +18,7 @@ pub mod entity;
 pub mod error;
 pub mod feedback;
 pub mod goals;
+pub mod guidance;
 pub mod health;
 pub mod home;
 pub mod http;
