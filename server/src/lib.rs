@@ -9,6 +9,7 @@ pub mod chat;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod contacts;
 pub mod content;
 pub mod courses;
 pub mod db;

@@ -19,6 +19,7 @@ mod demo;
 mod enrolment;
 mod feedback;
 mod goals;
+mod guidance;
 mod health;
 mod home;
 mod measures;

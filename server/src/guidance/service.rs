@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TransactionTrait,
+    NotSet, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -70,16 +70,18 @@ async fn users_by_id<C: ConnectionTrait>(
         .collect())
 }
 
-/// The professional named in a request (or the actor), who must be on the course's team.
-async fn team_professional<C: ConnectionTrait>(
+/// The professional named in a request's `field` (or the actor), who must be on the course's
+/// team.
+pub(crate) async fn team_professional<C: ConnectionTrait>(
     db: &C,
     course: &course::Model,
     actor_id: i32,
     named: Option<Uuid>,
+    field: &str,
 ) -> AppResult<user::Model> {
     let not_on_team = || {
         AppError::field(
-            "professional_ids",
+            field,
             "not_on_team",
             "the professional must be on the course's team",
         )
@@ -202,7 +204,7 @@ pub async fn create_entry<C: ConnectionTrait>(
     input: EntryInput,
     now: DateTime<Utc>,
 ) -> AppResult<(guidance_entry::Model, Vec<user::Model>)> {
-    let professional = team_professional(db, course, by.actor_id, input.professional).await?;
+    let professional = team_professional(db, course, by.actor_id, input.professional, "professional_ids").await?;
     let people = enrolled(db, course, &input.participants).await?;
     let entry = guidance_entry::ActiveModel {
         uuid: Set(Uuid::new_v4()),
@@ -299,7 +301,9 @@ async fn bump<C: ConnectionTrait>(
     updated: guidance_entry::Model,
     from_version: i32,
 ) -> AppResult<guidance_entry::Model> {
-    let mut row: guidance_entry::ActiveModel = updated.clone().into();
+    // Every column is written (`reset_all`), the key excepted.
+    let mut row = guidance_entry::ActiveModel::from(updated.clone()).reset_all();
+    row.id = NotSet;
     row.version = Set(from_version + 1);
     let res = guidance_entry::Entity::update_many()
         .set(row)
@@ -339,7 +343,9 @@ pub async fn correct_entry(
     let txn = db.begin().await?;
     let before = credited(&txn, entry.id).await?;
     let professional = match input.professional {
-        Some(id) => team_professional(&txn, course, actor_id, Some(id)).await?,
+        Some(id) => {
+            team_professional(&txn, course, actor_id, Some(id), "professional_ids").await?
+        }
         None => user::Entity::find_by_id(entry.professional_id)
             .one(&txn)
             .await?
