@@ -13,6 +13,7 @@ mod chat_faults;
 mod chat_moderation;
 mod chat_notifications;
 mod chat_relay;
+mod contacts;
 mod content;
 mod courses;
 mod demo;
