@@ -40,7 +40,10 @@ impl MigrationTrait for Migration {
                     .col(text(GuidanceEntryRevisions::Snapshot))
                     .foreign_key(
                         ForeignKey::create()
-                            .from(GuidanceEntryRevisions::Table, GuidanceEntryRevisions::EntryId)
+                            .from(
+                                GuidanceEntryRevisions::Table,
+                                GuidanceEntryRevisions::EntryId,
+                            )
                             .to(GuidanceEntries::Table, GuidanceEntries::Id),
                     )
                     .foreign_key(

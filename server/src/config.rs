@@ -240,8 +240,16 @@ mod tests {
     fn a_video_template_needs_one_room_placeholder_in_an_http_url() {
         let t: VideoUrlTemplate = "https://meet.example.fi/{room}".parse().expect("valid");
         assert_eq!(t.link("ep-abc"), "https://meet.example.fi/ep-abc");
-        assert!("https://meet.example.fi/".parse::<VideoUrlTemplate>().is_err());
-        assert!("https://x.fi/{room}/{room}".parse::<VideoUrlTemplate>().is_err());
+        assert!(
+            "https://meet.example.fi/"
+                .parse::<VideoUrlTemplate>()
+                .is_err()
+        );
+        assert!(
+            "https://x.fi/{room}/{room}"
+                .parse::<VideoUrlTemplate>()
+                .is_err()
+        );
         assert!("ftp://x.fi/{room}".parse::<VideoUrlTemplate>().is_err());
         assert!("{room}".parse::<VideoUrlTemplate>().is_err());
     }

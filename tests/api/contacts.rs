@@ -157,12 +157,45 @@ async fn the_participant_asks_for_another_time_and_the_guide_moves_the_contact()
     assert_problem(empty, StatusCode::BAD_REQUEST, "validation_failed").await;
     assert_eq!(asked.status(), StatusCode::OK);
     assert_eq!(seen[0]["status"], "reschedule_requested");
-    assert_eq!(seen[0]["participant_message"], "Sopisiko torstai-iltapäivä?");
+    assert_eq!(
+        seen[0]["participant_message"],
+        "Sopisiko torstai-iltapäivä?"
+    );
     assert_eq!(moved.status(), StatusCode::OK);
     let moved: Value = moved.json().await.expect("json");
     assert_eq!(moved["status"], "planned");
     assert_eq!(moved["planned_at"], "2026-03-05T12:00:00Z");
     assert!(moved["participant_message"].is_null());
+    // Once confirmed, a longer slot keeps the confirmation; a new time asks for it again.
+    app.post(
+        &d.participant,
+        &format!("/api/v1/me/contacts/{}/confirm", id(&c)),
+        json!({}),
+    )
+    .await;
+    let longer: Value = app
+        .patch(
+            &d.guide,
+            &contact_path(&d, &id(&c)),
+            json!({"planned_minutes": 45}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(longer["status"], "confirmed");
+    assert_eq!(longer["planned_minutes"], 45);
+    let later: Value = app
+        .patch(
+            &d.guide,
+            &contact_path(&d, &id(&c)),
+            json!({"planned_at": "2026-03-06T12:00:00Z"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(later["status"], "planned");
 }
 
 #[tokio::test]
@@ -333,7 +366,10 @@ async fn the_invitation_is_an_icalendar_event_in_helsinki_time_with_a_stable_uid
 
     // Assert
     assert_eq!(content_type, "text/calendar; charset=utf-8");
-    assert!(first.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{first}");
+    assert!(
+        first.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{first}"
+    );
     assert!(first.ends_with("END:VCALENDAR\r\n"));
     let uid = format!("\r\nUID:{}@etapolku\r\n", id(&c));
     assert!(first.contains(&uid));
@@ -404,12 +440,13 @@ async fn a_guide_of_another_course_and_another_participant_see_nothing() {
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     // Beta's participant cannot see, confirm or download Alpha's participant's contact.
-    for path in [
-        format!("/api/v1/me/contacts/{cid}/invitation.ics"),
-    ] {
-        let res = app.get(&beta.participant, &path).await;
-        assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
-    }
+    let res = app
+        .get(
+            &beta.participant,
+            &format!("/api/v1/me/contacts/{cid}/invitation.ics"),
+        )
+        .await;
+    assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     let res = app
         .post(
             &beta.participant,

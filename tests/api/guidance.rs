@@ -144,7 +144,11 @@ async fn zero_and_negative_minutes_are_refused_and_nothing_is_stored() {
         .await;
     assert_problem(no_one, StatusCode::BAD_REQUEST, "validation_failed").await;
     let future = app
-        .post(&d.guide, &entries(&d), entry_body(&d, 10, "2026-03-03T09:00:00Z"))
+        .post(
+            &d.guide,
+            &entries(&d),
+            entry_body(&d, 10, "2026-03-03T09:00:00Z"),
+        )
         .await;
     assert_problem(future, StatusCode::BAD_REQUEST, "validation_failed").await;
     assert_eq!(app.count("guidance_entries").await, 0);
@@ -206,7 +210,11 @@ async fn corrections_keep_history_and_a_removed_entry_stays_but_is_not_counted()
         )
         .await;
     let stale = app
-        .patch(&d.guide, &path, json!({"minutes": 55, "reason": "x", "version": 1}))
+        .patch(
+            &d.guide,
+            &path,
+            json!({"minutes": 55, "reason": "x", "version": 1}),
+        )
         .await;
     let after_correction = course_row(&app, &d).await;
     let voided = app
@@ -217,7 +225,11 @@ async fn corrections_keep_history_and_a_removed_entry_stays_but_is_not_counted()
         )
         .await;
     let again = app
-        .post(&d.guide, &format!("{path}/void"), json!({"reason": "twice"}))
+        .post(
+            &d.guide,
+            &format!("{path}/void"),
+            json!({"reason": "twice"}),
+        )
         .await;
 
     // Assert
@@ -232,7 +244,10 @@ async fn corrections_keep_history_and_a_removed_entry_stays_but_is_not_counted()
     assert_eq!(voided.status(), StatusCode::OK);
     let voided: Value = voided.json().await.expect("json");
     assert_eq!(voided["counted"], false);
-    assert_eq!(voided["voided"]["reason"], "Kirjattu väärälle osallistujalle.");
+    assert_eq!(
+        voided["voided"]["reason"],
+        "Kirjattu väärälle osallistujalle."
+    );
     assert_problem(again, StatusCode::CONFLICT, "entry_voided").await;
     assert_eq!(course_row(&app, &d).await["remote_minutes"], 0);
     assert_eq!(app.count("guidance_entries").await, 1);
@@ -320,7 +335,11 @@ async fn a_guide_of_another_course_sees_nothing_and_cannot_write() {
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     let res = app
-        .patch(&beta.guide, &entry_path, json!({"minutes": 5, "reason": "x"}))
+        .patch(
+            &beta.guide,
+            &entry_path,
+            json!({"minutes": 5, "reason": "x"}),
+        )
         .await;
     assert_problem(res, StatusCode::NOT_FOUND, "not_found").await;
     // Alpha's guide cannot credit Beta's participant, nor read her through Alpha's course.
@@ -357,7 +376,10 @@ async fn the_provider_admin_reads_but_only_team_members_write() {
     let d = app.demo_course("Alpha").await;
 
     let read = app
-        .get(&d.provider.admin, &format!("/api/v1/courses/{}/guidance", d.course))
+        .get(
+            &d.provider.admin,
+            &format!("/api/v1/courses/{}/guidance", d.course),
+        )
         .await;
     let write = app
         .post(
@@ -450,4 +472,42 @@ async fn the_course_totals_take_a_fixed_number_of_statements() {
     assert_eq!(aino.remote_minutes, 100);
     assert_eq!(small, large, "{small} statements with 1, {large} with 6");
     assert!(large <= 3, "{large}");
+}
+
+#[tokio::test]
+async fn the_ledger_and_contact_endpoints_are_in_the_openapi_document() {
+    let app = TestApp::new().await;
+    let doc: Value = crate::helpers::client()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    for (path, method) in [
+        ("/api/v1/me/guidance", "get"),
+        ("/api/v1/courses/{id}/guidance", "get"),
+        ("/api/v1/courses/{id}/participants/{pid}/guidance", "get"),
+        ("/api/v1/courses/{id}/guidance/entries", "post"),
+        ("/api/v1/courses/{id}/guidance/entries/{eid}", "get"),
+        ("/api/v1/courses/{id}/guidance/entries/{eid}", "patch"),
+        ("/api/v1/courses/{id}/guidance/entries/{eid}/void", "post"),
+        ("/api/v1/me/contacts", "get"),
+        ("/api/v1/me/contacts/{cid}/confirm", "post"),
+        ("/api/v1/me/contacts/{cid}/reschedule", "post"),
+        ("/api/v1/me/contacts/{cid}/invitation.ics", "get"),
+        ("/api/v1/courses/{id}/participants/{pid}/contacts", "get"),
+        ("/api/v1/courses/{id}/participants/{pid}/contacts", "post"),
+        ("/api/v1/courses/{id}/contacts/{cid}", "patch"),
+        ("/api/v1/courses/{id}/contacts/{cid}/done", "post"),
+        ("/api/v1/courses/{id}/contacts/{cid}/cancel", "post"),
+        ("/api/v1/courses/{id}/contacts/{cid}/no-show", "post"),
+        ("/api/v1/courses/{id}/contacts/{cid}/invitation.ics", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} missing from the OpenAPI document"
+        );
+    }
 }

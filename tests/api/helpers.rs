@@ -66,7 +66,9 @@ impl TestApp {
     }
 
     /// At the default time, with the configuration changed by `configure`.
-    pub async fn with_config(configure: impl FnOnce(&mut etapolku_server::config::Config)) -> TestApp {
+    pub async fn with_config(
+        configure: impl FnOnce(&mut etapolku_server::config::Config),
+    ) -> TestApp {
         TestApp {
             server: spawn_app_with(etapolku_tests::spawn::default_now(), configure).await,
         }

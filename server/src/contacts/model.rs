@@ -199,10 +199,7 @@ pub struct ContactInput {
 impl NewContact {
     pub fn parse(self) -> Result<ContactInput, AppError> {
         let mut errors = Vec::new();
-        let minutes = planned_minutes(
-            self.planned_minutes.unwrap_or(DEFAULT_MINUTES),
-            &mut errors,
-        );
+        let minutes = planned_minutes(self.planned_minutes.unwrap_or(DEFAULT_MINUTES), &mut errors);
         done_or_fail(errors)?;
         Ok(ContactInput {
             kind: self.kind,
@@ -214,7 +211,8 @@ impl NewContact {
     }
 }
 
-/// Moving a contact or changing how or with whom it is held; it is planned again.
+/// Moving a contact or changing how or with whom it is held; a new time or method makes it
+/// `planned` again, for the participant to confirm.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactChange {

@@ -7,7 +7,9 @@ use uuid::Uuid;
 use crate::auth::extract::{Participant, Staff};
 use crate::contacts::model::*;
 use crate::contacts::service;
-use crate::courses::access::{course_for_staff, course_participant_for_staff, enrolled_participant};
+use crate::courses::access::{
+    course_for_staff, course_participant_for_staff, enrolled_participant,
+};
 use crate::courses::service::my_course_row;
 use crate::entity::{contact, course, user};
 use crate::error::{AppError, AppResult, Problem};
@@ -230,7 +232,7 @@ pub async fn staff_create(
 
 #[utoipa::path(patch, path = "/api/v1/courses/{id}/contacts/{cid}", tag = "guidance",
     request_body = ContactChange, params(("id" = Uuid, Path), ("cid" = Uuid, Path)),
-    responses((status = 200, body = ContactView, description = "changed and planned again"),
+    responses((status = 200, body = ContactView, description = "changed; a new time or method makes it `planned` again"),
               (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 409, body = Problem, description = "contact_closed or contact_changed")))]
 pub async fn staff_change(

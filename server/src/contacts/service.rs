@@ -182,7 +182,8 @@ async fn transition<C: ConnectionTrait>(
     })
 }
 
-/// Moves the contact or changes its method or professional; it is planned again.
+/// Moves the contact or changes its method, length or professional; a new time or method makes
+/// it planned again (to be confirmed).
 pub async fn change(
     db: &DatabaseConnection,
     course: &course::Model,
@@ -202,16 +203,29 @@ pub async fn change(
         }
         None => c.professional_id,
     };
+    let planned_at = input.planned_at.unwrap_or(c.planned_at);
+    let method = input
+        .method
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or(c.method.clone());
+    // A new time or method asks the participant to confirm again; a new length or professional
+    // keeps her answer.
+    let replanned = planned_at != c.planned_at || method != c.method;
     let updated = contact::Model {
-        planned_at: input.planned_at.unwrap_or(c.planned_at),
-        method: input
-            .method
-            .map(|m| m.as_str().to_owned())
-            .unwrap_or(c.method.clone()),
+        planned_at,
+        method,
         planned_minutes: input.planned_minutes.unwrap_or(c.planned_minutes),
         professional_id,
-        status: Status::Planned.as_str().to_owned(),
-        participant_message: None,
+        status: if replanned {
+            Status::Planned.as_str().to_owned()
+        } else {
+            c.status.clone()
+        },
+        participant_message: if replanned {
+            None
+        } else {
+            c.participant_message.clone()
+        },
         updated_at: now,
         ..c.clone()
     };
@@ -498,8 +512,7 @@ pub async fn starting_between<C: ConnectionTrait>(
         .filter(contact::Column::PlannedAt.gte(from))
         .filter(contact::Column::PlannedAt.lt(to))
         .filter(
-            contact::Column::Status
-                .is_in([Status::Planned.as_str(), Status::Confirmed.as_str()]),
+            contact::Column::Status.is_in([Status::Planned.as_str(), Status::Confirmed.as_str()]),
         )
         .order_by_asc(contact::Column::Id)
         .all(db)

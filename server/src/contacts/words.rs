@@ -121,8 +121,12 @@ pub fn reminder(
         (Language::Sv, Method::Phone) => {
             format!("du har ett telefonsamtal med handledaren {time}.")
         }
-        (Language::En, Method::Video) => format!("you have a video call with your guide on {time}."),
-        (Language::En, Method::Phone) => format!("you have a phone call with your guide on {time}."),
+        (Language::En, Method::Video) => {
+            format!("you have a video call with your guide on {time}.")
+        }
+        (Language::En, Method::Phone) => {
+            format!("you have a phone call with your guide on {time}.")
+        }
     };
     let change = match lang {
         Language::Fi => "Jos aika ei sovi, voit pyytää uutta aikaa Etäpolussa.",

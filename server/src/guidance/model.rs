@@ -493,8 +493,10 @@ mod tests {
 
     #[test]
     fn every_wrong_field_is_named_at_once() {
-        let err = entry(json!({"kind": "other", "started_at": "2026-03-03T10:00:00Z",
-            "minutes": 0, "participant_ids": [], "professional_ids": []}))
+        let err = entry(
+            json!({"kind": "other", "started_at": "2026-03-03T10:00:00Z",
+            "minutes": 0, "participant_ids": [], "professional_ids": []}),
+        )
         .parse(now())
         .unwrap_err();
         assert_eq!(
@@ -510,7 +512,8 @@ mod tests {
 
     #[test]
     fn a_correction_needs_a_reason() {
-        let c: EntryCorrection = serde_json::from_value(json!({"reason": "  ", "minutes": -1})).unwrap();
+        let c: EntryCorrection =
+            serde_json::from_value(json!({"reason": "  ", "minutes": -1})).unwrap();
         assert_eq!(
             codes(c.parse(now()).unwrap_err()),
             vec![

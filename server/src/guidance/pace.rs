@@ -191,7 +191,10 @@ mod tests {
     fn every_week_adds_twenty_minutes_r_guidance_4h() {
         let s = spring();
         for w in 1..=12u64 {
-            let monday = s.remote_start.checked_add_days(Days::new((w - 1) * 7)).unwrap();
+            let monday = s
+                .remote_start
+                .checked_add_days(Days::new((w - 1) * 7))
+                .unwrap();
             let p = pace(&s, helsinki_midnight(monday), 0);
             assert_eq!(p.remote_week, Some(u8::try_from(w).unwrap()));
             assert_eq!(p.expected_minutes, 20 * i64::try_from(w).unwrap());

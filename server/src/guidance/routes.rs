@@ -223,8 +223,15 @@ pub async fn void_entry(
     let entry = service::find_entry(&state.db, &course, path.1).await?;
     let body = body.into_inner()?;
     let reason = parse_reason(&body.reason).map_err(|e| AppError::Validation(vec![e]))?;
-    let (entry, people) =
-        service::void_entry(&state.db, entry, who.0.id, reason, body.version, state.now()).await?;
+    let (entry, people) = service::void_entry(
+        &state.db,
+        entry,
+        who.0.id,
+        reason,
+        body.version,
+        state.now(),
+    )
+    .await?;
     audit_people(&state, &who.0, &course, &people, "guidance", "delete").await?;
     let view = service::entry_view(&state.db, &course, entry).await?;
     Ok(HttpResponse::Ok().json(view))

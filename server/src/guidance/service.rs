@@ -16,8 +16,7 @@ use crate::auth::extract::AuthUser;
 use crate::courses::access::{course_for_staff, is_on_team};
 use crate::courses::service::schedule_of;
 use crate::entity::{
-    contact, course, enrolment, guidance_credit, guidance_entry, guidance_entry_revision,
-    user,
+    contact, course, enrolment, guidance_credit, guidance_entry, guidance_entry_revision, user,
 };
 use crate::error::{AppError, AppResult, FieldError};
 use crate::guidance::model::*;
@@ -204,7 +203,14 @@ pub async fn create_entry<C: ConnectionTrait>(
     input: EntryInput,
     now: DateTime<Utc>,
 ) -> AppResult<(guidance_entry::Model, Vec<user::Model>)> {
-    let professional = team_professional(db, course, by.actor_id, input.professional, "professional_ids").await?;
+    let professional = team_professional(
+        db,
+        course,
+        by.actor_id,
+        input.professional,
+        "professional_ids",
+    )
+    .await?;
     let people = enrolled(db, course, &input.participants).await?;
     let entry = guidance_entry::ActiveModel {
         uuid: Set(Uuid::new_v4()),
@@ -343,9 +349,7 @@ pub async fn correct_entry(
     let txn = db.begin().await?;
     let before = credited(&txn, entry.id).await?;
     let professional = match input.professional {
-        Some(id) => {
-            team_professional(&txn, course, actor_id, Some(id), "professional_ids").await?
-        }
+        Some(id) => team_professional(&txn, course, actor_id, Some(id), "professional_ids").await?,
         None => user::Entity::find_by_id(entry.professional_id)
             .one(&txn)
             .await?
@@ -576,8 +580,7 @@ pub async fn remote_minutes<C: ConnectionTrait>(
         .select_only()
         .column(guidance_credit::Column::ParticipantId)
         .column_as(
-            Expr::col((guidance_entry::Entity, guidance_entry::Column::Minutes))
-                .sum(),
+            Expr::col((guidance_entry::Entity, guidance_entry::Column::Minutes)).sum(),
             "minutes",
         )
         .join(JoinType::InnerJoin, credit_to_entry())
@@ -590,10 +593,7 @@ pub async fn remote_minutes<C: ConnectionTrait>(
         q = q.filter(guidance_credit::Column::ParticipantId.eq(pid));
     }
     let rows: Vec<(i32, Option<i64>)> = q.into_tuple().all(db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(p, m)| (p, m.unwrap_or(0)))
-        .collect())
+    Ok(rows.into_iter().map(|(p, m)| (p, m.unwrap_or(0))).collect())
 }
 
 fn summary_of(

@@ -38,9 +38,12 @@ pub async fn run(state: &AppState, now: DateTime<Utc>) -> AppResult<usize> {
     ) else {
         return Ok(0);
     };
-    let contacts =
-        service::starting_between(&state.db, helsinki_midnight(tomorrow), helsinki_midnight(after))
-            .await?;
+    let contacts = service::starting_between(
+        &state.db,
+        helsinki_midnight(tomorrow),
+        helsinki_midnight(after),
+    )
+    .await?;
     if contacts.is_empty() {
         return Ok(0);
     }
