@@ -6,6 +6,7 @@
 
 use chrono::{TimeZone, Utc};
 use etapolku_server::scheduler::jobs::contact_reminders;
+use etapolku_tests::spawn::spawn_restarted;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -554,14 +555,22 @@ async fn the_reminder_goes_out_once_the_day_before_and_again_for_a_new_time() {
             .expect("run"),
         1
     );
-    // … and never again for the same time, on later ticks or after a restart (the claim is in
-    // the database, which is all a restarted server has).
+    // … and never again for the same time, on later ticks or after a restart: a server started
+    // again on the same database sends nothing.
     assert_eq!(
         contact_reminders::run(state, helsinki(2, 8, 1))
             .await
             .expect("run"),
         0
     );
+    let restarted = spawn_restarted(&app.server).await.expect("restart");
+    assert_eq!(
+        contact_reminders::run(&restarted.state, helsinki(2, 8, 2))
+            .await
+            .expect("run"),
+        0
+    );
+    restarted.handle.stop(true).await;
     assert_eq!(
         contact_reminders::run(state, helsinki(2, 15, 0))
             .await

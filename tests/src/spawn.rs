@@ -95,6 +95,17 @@ pub async fn spawn_second_instance(first: &TestServer) -> anyhow::Result<TestSer
     start(config, first.clock.clone(), data_dir, None).await
 }
 
+/// The server started again on `first`'s data directory and database (SQLite file or PostgreSQL
+/// database), as after a restart: nothing is shared with `first` but what is stored. Mails land in
+/// `first`'s outbox.
+pub async fn spawn_restarted(first: &TestServer) -> anyhow::Result<TestServer> {
+    let url = first.pg_database.as_ref().map(|(u, _)| u.clone());
+    let config = test_config(&first.data_dir, url);
+    // The data directory belongs to the first server; this one's own stays empty.
+    let unused = tempfile::tempdir()?;
+    start(config, first.clock.clone(), unused, None).await
+}
+
 fn test_config(data_dir: &tempfile::TempDir, database_url: Option<String>) -> Config {
     let mut config = Config::for_data_dir(data_dir.path().to_path_buf(), database_url);
     config.smtp_url = None; // mails go to the outbox folder, where tests read them
