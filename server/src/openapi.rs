@@ -65,7 +65,7 @@ use utoipa::{Modify, OpenApi};
         crate::guidance::routes::void_entry,
         crate::contacts::routes::my_contacts, crate::contacts::routes::my_confirm,
         crate::contacts::routes::my_reschedule, crate::contacts::routes::my_invitation,
-        crate::contacts::routes::staff_list, crate::contacts::routes::staff_create,
+        crate::contacts::routes::course_list, crate::contacts::routes::staff_list, crate::contacts::routes::staff_create,
         crate::contacts::routes::staff_change, crate::contacts::routes::staff_done,
         crate::contacts::routes::staff_cancel, crate::contacts::routes::staff_no_show,
         crate::contacts::routes::staff_invitation,

@@ -504,6 +504,42 @@ async fn each_staff_read_of_a_participants_contacts_is_audited() {
     assert_eq!(contacts, vec!["read", "create"]);
 }
 
+#[tokio::test]
+async fn the_course_list_has_every_participants_contacts_and_is_audited() {
+    let app = TestApp::new().await;
+    let d = app.demo_course("Alpha").await;
+    let others = app.enrol_many(&d.provider, &d.course, 2, "x").await;
+    book(&app, &d, "interim", "phone", "2026-03-05T08:00:00Z").await;
+    let res = app
+        .post(
+            &d.guide,
+            &format!(
+                "/api/v1/courses/{}/participants/{}/contacts",
+                d.course, others[1]
+            ),
+            json!({"kind": "interim", "method": "video", "planned_at": "2026-03-04T08:00:00Z"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let before = app.count("audit_log").await;
+
+    let list: Value = app
+        .get(&d.guide, &format!("/api/v1/courses/{}/contacts", d.course))
+        .await
+        .json()
+        .await
+        .expect("json");
+
+    let who: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["participant"]["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(who, vec![others[1].as_str(), d.participant.id.as_str()]);
+    assert_eq!(app.count("audit_log").await, before + 2);
+}
+
 /// Mails in the outbox to `email`, decoded.
 fn mails_to(app: &TestApp, email: &str) -> Vec<String> {
     let dir = app.server.data_dir.path().join("outbox");

@@ -494,6 +494,7 @@ async fn the_ledger_and_contact_endpoints_are_in_the_openapi_document() {
         ("/api/v1/courses/{id}/guidance/entries/{eid}", "patch"),
         ("/api/v1/courses/{id}/guidance/entries/{eid}/void", "post"),
         ("/api/v1/me/contacts", "get"),
+        ("/api/v1/courses/{id}/contacts", "get"),
         ("/api/v1/me/contacts/{cid}/confirm", "post"),
         ("/api/v1/me/contacts/{cid}/reschedule", "post"),
         ("/api/v1/me/contacts/{cid}/invitation.ics", "get"),

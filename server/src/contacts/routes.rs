@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/me/contacts/{cid}/invitation.ics",
             web::get().to(my_invitation),
         )
+        .route("/courses/{id}/contacts", web::get().to(course_list))
         .route(
             "/courses/{id}/participants/{pid}/contacts",
             web::get().to(staff_list),
@@ -179,6 +180,22 @@ pub async fn my_invitation(
     Ok(calendar(
         service::invitation(&state.db, &c, template(&state), state.now()).await?,
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{id}/contacts", tag = "guidance",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<ContactView>, description = "every contact of the course, by planned time"),
+              (status = 404, body = Problem)))]
+pub async fn course_list(
+    state: web::Data<AppState>,
+    who: Staff,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let course = course_for_staff(&state.db, &who.0, *id).await?;
+    let list = service::for_course(&state.db, &course).await?;
+    let people = service::participants_in(&state.db, &list).await?;
+    audit_people(&state, &who.0, &course, &people, "contacts", "read").await?;
+    Ok(HttpResponse::Ok().json(service::views(&state.db, list, template(&state)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/courses/{id}/participants/{pid}/contacts", tag = "guidance",

@@ -375,6 +375,19 @@ pub async fn for_participant<C: ConnectionTrait>(
         .await?)
 }
 
+/// Every contact of the course, by planned time (one query; names come with [`views`]).
+pub async fn for_course<C: ConnectionTrait>(
+    db: &C,
+    course: &course::Model,
+) -> AppResult<Vec<contact::Model>> {
+    Ok(contact::Entity::find()
+        .filter(contact::Column::CourseId.eq(course.id))
+        .order_by_asc(contact::Column::PlannedAt)
+        .order_by_asc(contact::Column::Id)
+        .all(db)
+        .await?)
+}
+
 async fn people<C: ConnectionTrait>(
     db: &C,
     contacts: &[contact::Model],
@@ -515,6 +528,18 @@ pub async fn starting_between<C: ConnectionTrait>(
             contact::Column::Status.is_in([Status::Planned.as_str(), Status::Confirmed.as_str()]),
         )
         .order_by_asc(contact::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The participants of a set of contacts, each once.
+pub async fn participants_in<C: ConnectionTrait>(
+    db: &C,
+    contacts: &[contact::Model],
+) -> AppResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(contacts.iter().map(|c| c.participant_id)))
+        .order_by_asc(user::Column::Id)
         .all(db)
         .await?)
 }
