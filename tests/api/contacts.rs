@@ -245,6 +245,18 @@ async fn a_done_interim_contact_credits_the_ledger_exactly_once() {
     assert_eq!(history["entry"]["contact_id"], c["id"]);
     assert_eq!(history["entry"]["professional"]["display_name"], "nurse");
     assert_eq!(history["entry"]["started_at"], "2026-02-27T08:00:00Z");
+    // The course's guidance totals count it as a done interim contact of three.
+    let totals: Value = app
+        .get(&d.guide, &format!("/api/v1/courses/{}/guidance", d.course))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let counts = &totals["participants"][0]["contacts"];
+    assert_eq!(counts["interim_done"], 1, "{totals}");
+    assert_eq!(counts["interim_open"], 0);
+    assert_eq!(counts["interim_required"], 3);
+    assert_eq!(counts["follow_up_done"], 0);
     // The participant's upcoming list no longer has it.
     let mine: Value = app
         .get(&d.participant, "/api/v1/me/contacts")
@@ -327,6 +339,21 @@ async fn a_pre_contact_credits_nothing_and_closed_contacts_stay_closed() {
     assert_problem(confirm_cancelled, StatusCode::CONFLICT, "contact_closed").await;
     assert_eq!(app.count("guidance_entries").await, 0);
     assert_eq!(remote_minutes(&app, &d).await, 0);
+    // A no-show and a cancelled interim contact are neither done nor open.
+    let ledger: Value = app
+        .get(
+            &d.guide,
+            &format!(
+                "/api/v1/courses/{}/participants/{}/guidance",
+                d.course, d.participant.id
+            ),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(ledger["summary"]["contacts"]["interim_done"], 0);
+    assert_eq!(ledger["summary"]["contacts"]["interim_open"], 0);
 }
 
 #[tokio::test]

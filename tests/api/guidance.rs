@@ -429,7 +429,7 @@ async fn each_staff_read_of_a_participants_guidance_is_audited() {
     assert_eq!(guidance, vec!["read", "read", "create"]);
 }
 
-/// One grouped query: the statements behind the course's totals do not grow with participants.
+/// Grouped queries: the statements behind the course's totals do not grow with participants.
 #[tokio::test]
 async fn the_course_totals_take_a_fixed_number_of_statements() {
     let app = TestApp::new().await;
@@ -471,7 +471,7 @@ async fn the_course_totals_take_a_fixed_number_of_statements() {
         .expect("aino");
     assert_eq!(aino.remote_minutes, 100);
     assert_eq!(small, large, "{small} statements with 1, {large} with 6");
-    assert!(large <= 3, "{large}");
+    assert!(large <= 4, "{large}");
 }
 
 #[tokio::test]

@@ -393,7 +393,23 @@ pub struct EntryHistory {
     pub revisions: Vec<RevisionView>,
 }
 
-/// One participant's guidance time against R-GUIDANCE-4H.
+/// R-INTERIM-3: interim contacts expected in the remote period.
+pub const INTERIM_REQUIRED: i64 = 3;
+
+/// A participant's individual contacts by kind: done, and open (planned, confirmed or waiting for
+/// a new time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ContactCounts {
+    pub interim_done: i64,
+    pub interim_open: i64,
+    /// 3 (R-INTERIM-3).
+    pub interim_required: i64,
+    /// At least one is required (R-FOLLOWUP).
+    pub follow_up_done: i64,
+    pub follow_up_open: i64,
+}
+
+/// One participant's guidance time against R-GUIDANCE-4H, and her contacts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ParticipantGuidance {
     pub participant: Person,
@@ -402,6 +418,7 @@ pub struct ParticipantGuidance {
     /// 240 (R-GUIDANCE-4H).
     pub required_minutes: i64,
     pub pace: Pace,
+    pub contacts: ContactCounts,
 }
 
 /// Every participant of a course.

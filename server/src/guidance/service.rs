@@ -596,9 +596,53 @@ pub async fn remote_minutes<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|(p, m)| (p, m.unwrap_or(0))).collect())
 }
 
+/// Interim and follow-up contacts per participant of the course, done and open: one grouped
+/// query (R-INTERIM-3, R-FOLLOWUP).
+pub async fn contact_counts<C: ConnectionTrait>(
+    db: &C,
+    course: &course::Model,
+    only: Option<i32>,
+) -> AppResult<HashMap<i32, ContactCounts>> {
+    let mut q = contact::Entity::find()
+        .select_only()
+        .column(contact::Column::ParticipantId)
+        .column(contact::Column::Kind)
+        .column(contact::Column::Status)
+        .column_as(Expr::col(contact::Column::Id).count(), "n")
+        .filter(contact::Column::CourseId.eq(course.id))
+        .group_by(contact::Column::ParticipantId)
+        .group_by(contact::Column::Kind)
+        .group_by(contact::Column::Status);
+    if let Some(pid) = only {
+        q = q.filter(contact::Column::ParticipantId.eq(pid));
+    }
+    let rows: Vec<(i32, String, String, i64)> = q.into_tuple().all(db).await?;
+    let mut out: HashMap<i32, ContactCounts> = HashMap::new();
+    for (pid, kind, status, n) in rows {
+        let c = out.entry(pid).or_insert(ContactCounts {
+            interim_required: INTERIM_REQUIRED,
+            ..ContactCounts::default()
+        });
+        let done = status == "done";
+        let open = matches!(
+            status.as_str(),
+            "planned" | "confirmed" | "reschedule_requested"
+        );
+        match (kind.as_str(), done, open) {
+            ("interim", true, _) => c.interim_done += n,
+            ("interim", _, true) => c.interim_open += n,
+            ("follow_up", true, _) => c.follow_up_done += n,
+            ("follow_up", _, true) => c.follow_up_open += n,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 fn summary_of(
     p: &user::Model,
     minutes: i64,
+    contacts: Option<ContactCounts>,
     schedule: &crate::courses::schedule::Schedule,
     now: DateTime<Utc>,
 ) -> ParticipantGuidance {
@@ -607,10 +651,15 @@ fn summary_of(
         remote_minutes: minutes,
         required_minutes: REQUIRED_MINUTES,
         pace: pace(schedule, now, minutes),
+        contacts: contacts.unwrap_or(ContactCounts {
+            interim_required: INTERIM_REQUIRED,
+            ..ContactCounts::default()
+        }),
     }
 }
 
-/// Every enrolled participant's total and pace, in three queries whatever their number.
+/// Every enrolled participant's total, pace and contact counts, in four queries whatever their
+/// number.
 pub async fn course_summary<C: ConnectionTrait>(
     db: &C,
     course: &course::Model,
@@ -631,13 +680,22 @@ pub async fn course_summary<C: ConnectionTrait>(
         .all(db)
         .await?;
     let minutes = remote_minutes(db, course, None).await?;
+    let contacts = contact_counts(db, course, None).await?;
     Ok(CourseGuidance {
         remote_start: schedule.remote_start,
         remote_end: schedule.remote_end,
         remote_week: pace(&schedule, now, 0).remote_week,
         participants: people
             .iter()
-            .map(|p| summary_of(p, minutes.get(&p.id).copied().unwrap_or(0), &schedule, now))
+            .map(|p| {
+                summary_of(
+                    p,
+                    minutes.get(&p.id).copied().unwrap_or(0),
+                    contacts.get(&p.id).copied(),
+                    &schedule,
+                    now,
+                )
+            })
             .collect(),
     })
 }
@@ -677,9 +735,13 @@ pub async fn participant_ledger<C: ConnectionTrait>(
         .get(&participant.id)
         .copied()
         .unwrap_or(0);
+    let contacts = contact_counts(db, course, Some(participant.id))
+        .await?
+        .get(&participant.id)
+        .copied();
     let entries = entries_crediting(db, course, participant.id).await?;
     Ok(ParticipantLedger {
-        summary: summary_of(participant, minutes, &schedule, now),
+        summary: summary_of(participant, minutes, contacts, &schedule, now),
         entries: entry_views(db, course, entries).await?,
     })
 }
