@@ -7,7 +7,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{DemoCourse, TestApp, assert_problem};
+use crate::helpers::{DemoCourse, Session, TestApp, assert_problem};
 
 fn entries(d: &DemoCourse) -> String {
     format!("/api/v1/courses/{}/guidance/entries", d.course)
@@ -33,8 +33,12 @@ async fn my_minutes(app: &TestApp, d: &DemoCourse) -> Value {
 }
 
 async fn course_row(app: &TestApp, d: &DemoCourse) -> Value {
+    course_row_as(app, &d.guide, d).await
+}
+
+async fn course_row_as(app: &TestApp, guide: &Session, d: &DemoCourse) -> Value {
     let res = app
-        .get(&d.guide, &format!("/api/v1/courses/{}/guidance", d.course))
+        .get(guide, &format!("/api/v1/courses/{}/guidance", d.course))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let body: Value = res.json().await.expect("json");
@@ -77,6 +81,43 @@ async fn a_guide_records_guidance_and_the_participant_sees_her_minutes_against_t
         mine["entries"][0].get("note").is_none(),
         "the participant's view carries no notes: {mine}"
     );
+}
+
+#[tokio::test]
+async fn the_pace_line_moves_at_helsinki_midnight_on_monday_across_the_spring_dst_change() {
+    // Arrange: 100 minutes by remote week 5 (23.–29.3.2026, whose Sunday has the spring change).
+    let app = TestApp::new().await;
+    let d = app.demo_course("Alpha").await;
+    record(&app, &d, 100, "2026-02-26T09:00:00Z").await;
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().expect("instant");
+
+    // A session signed in at `when` (an access token lives minutes, so each jump signs in again).
+    let row_at = |when: &'static str| {
+        let app = &app;
+        let d = &d;
+        async move {
+            app.server.clock.set(at(when));
+            let guide = app.login(&d.guide.email).await;
+            course_row_as(app, &guide, d).await
+        }
+    };
+
+    // Act and assert: Monday 23.3. 00:00 EET (22.3. 22:00 UTC) starts week 5 …
+    let week4 = row_at("2026-03-22T21:59:59Z").await;
+    let week5 = row_at("2026-03-22T22:00:00Z").await;
+    // … and Monday 30.3. 00:00 EEST (29.3. 21:00 UTC) starts week 6, 23 hours after Sunday began.
+    let last_of_week5 = row_at("2026-03-29T20:59:59Z").await;
+    let week6 = row_at("2026-03-29T21:00:00Z").await;
+
+    assert_eq!(week4["pace"]["remote_week"], 4);
+    assert_eq!(week4["pace"]["expected_minutes"], 80);
+    assert_eq!(week5["pace"]["remote_week"], 5);
+    assert_eq!(week5["pace"]["expected_minutes"], 100);
+    assert_eq!(last_of_week5["pace"]["remote_week"], 5);
+    assert_eq!(last_of_week5["pace"]["on_pace"], true);
+    assert_eq!(week6["pace"]["remote_week"], 6);
+    assert_eq!(week6["pace"]["expected_minutes"], 120);
+    assert_eq!(week6["pace"]["on_pace"], false);
 }
 
 #[tokio::test]
