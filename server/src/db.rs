@@ -25,7 +25,16 @@ pub async fn connect(storage: &StorageArgs) -> anyhow::Result<DatabaseConnection
             format!("sqlite://{}?mode=rwc", path.display())
         }
     };
+    let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url);
+    if sqlite {
+        // A pooled connection to a file in this process cannot have been dropped by a server or
+        // a firewall; pinging it on every checkout was a second round trip to SQLite's worker
+        // thread for every statement.
+        options.test_before_acquire(false);
+    } else {
+        options.test_before_acquire_if_idle_for(Duration::from_secs(30));
+    }
     options
         .max_connections(storage.db_max_connections)
         .acquire_timeout(Duration::from_secs(10))

@@ -58,6 +58,9 @@ impl Application {
                 .context("opening the blob store")?,
         );
         let chat = crate::chat::ChatHub::start(db.clone());
+        let revocations = crate::auth::revocation::Revocations::start(db.clone(), clock.clone())
+            .await
+            .context("loading the session revocation set")?;
         let state = AppState {
             db,
             config: Arc::new(config),
@@ -70,6 +73,7 @@ impl Application {
             public_url,
             queries,
             chat,
+            revocations,
         };
         let data = web::Data::new(state.clone());
         let web_dir = state.config.web_dir.clone();

@@ -500,3 +500,44 @@ fn set_cookie_value(res: &reqwest::Response) -> String {
         .map(|(_, v)| v.to_owned())
         .expect("value")
 }
+
+#[tokio::test]
+async fn a_session_revoked_by_another_process_stops_its_access_token_within_seconds() {
+    use etapolku_server::clock::Clock;
+    use etapolku_server::entity::{refresh_token, user};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = TestApp::new().await;
+    let s = app.provider("Alpha").await.admin;
+    assert_eq!(app.get(&s, "/api/v1/me").await.status(), StatusCode::OK);
+    // Another instance or a command-line run writes the revocation; this server did not make it.
+    let account = user::Entity::find()
+        .filter(user::Column::Email.eq(s.email.as_str()))
+        .one(&app.server.db)
+        .await
+        .expect("query")
+        .expect("the account");
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            Expr::value(app.server.clock.now()),
+        )
+        .filter(refresh_token::Column::UserId.eq(account.id))
+        .exec(&app.server.db)
+        .await
+        .expect("revoke");
+    let mut status = StatusCode::OK;
+    for _ in 0..50 {
+        status = app.get(&s, "/api/v1/me").await.status();
+        if status == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the access token still works 5 s after its session was revoked"
+    );
+}

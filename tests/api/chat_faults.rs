@@ -327,12 +327,7 @@ async fn send_all(c: &mut Chat, room: &str, tag: usize, n: usize, body: &str) ->
     acks
 }
 
-// Ignored because it fails about one run in three, for a server bug that is not fixed yet: the
-// room carries on in order, but then the slow socket sometimes gets neither the rest of its frames
-// nor its 1013 close for 20 s once it starts reading again (its first 14–18 messages do arrive).
-// Run it with `cargo test -p etapolku-tests --test api f6_ -- --ignored`.
 #[tokio::test]
-#[ignore = "the slow socket's 1013 close sometimes stalls (server bug, see the comment)"]
 async fn f6_a_client_that_never_reads_is_closed_with_1013_and_the_room_carries_on_in_order() {
     let app = TestApp::new().await;
     // A course has room for 12 participants; the rate limit is per socket, so 10 participants

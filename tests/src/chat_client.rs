@@ -85,6 +85,13 @@ pub async fn upgrade(base: &str, opts: ConnectOptions) -> Result<Upgrade> {
     let socket = TcpSocket::new_v4().context("socket")?;
     if let Some(size) = opts.recv_buffer {
         socket.set_recv_buffer_size(size).context("SO_RCVBUF")?;
+        // With loopback's 64 KiB segments a window this small is never reopened by a window
+        // update once the client reads again: the server only probes it, with timers that back
+        // off to many seconds, and the socket looks stalled. A real network's segment size
+        // keeps the small buffer and lets the window reopen as the client reads.
+        socket2::SockRef::from(&socket)
+            .set_tcp_mss(1460)
+            .context("TCP_MAXSEG")?;
     }
     let stream = socket.connect(addr).await.context("connect")?;
     stream.set_nodelay(true).ok();

@@ -10,14 +10,15 @@ use etapolku_server::accounts::model::{AccountStatus, DisplayName, Email, Langua
 use etapolku_server::accounts::service::{NewUser, create_user};
 use etapolku_server::auth::jwt::JwtKeys;
 use etapolku_server::auth::session;
+use etapolku_server::chat::{ChatUser, RoomKind, rooms, store};
 use etapolku_server::clock::Clock;
 use etapolku_server::content::blob_store::FsBlobStore;
 use etapolku_server::content::import::{ImportRequest, import};
 use etapolku_server::courses::schedule::helsinki_today;
 use etapolku_server::courses::service::schedule_of;
 use etapolku_server::entity::{
-    activity_day, course, enrolment, goal, item_progress, notification, program_version,
-    selfrehab_log, selfrehab_task, user,
+    activity_day, chat_message, chat_room, course, enrolment, goal, item_progress, notification,
+    program_version, selfrehab_log, selfrehab_task, user,
 };
 use etapolku_server::progress::outline::outline_of;
 use etapolku_server::providers::service as providers;
@@ -105,6 +106,7 @@ pub async fn seed(
         .insert(&txn)
         .await?;
         rows += 1;
+        let mut people = Vec::with_capacity(per_course);
         for p in 0..per_course {
             let (person, token) = signed_in_participant(
                 &txn,
@@ -119,7 +121,9 @@ pub async fn seed(
             tokens.push(token);
             rows += 3;
             rows += activity(&txn, &course, &person, c * per_course + p, now).await?;
+            people.push(person);
         }
+        rows += group_chat(&txn, &course, &people, now).await?;
         txn.commit().await?;
     }
     Ok(Dataset { tokens, rows })
@@ -165,8 +169,67 @@ pub async fn signed_in_participant<C: ConnectionTrait>(
     .insert(txn)
     .await?;
     let issued = session::start(txn, &person, now).await?;
-    let token = keys.issue(person.uuid, issued.family, now)?;
+    let token = keys.issue(&person, issued.family, issued.family_expires_at, now)?;
     Ok((person, token))
+}
+
+/// Twelve weeks of the course's group discussion: each participant wrote twice a week, and has
+/// read all but the last few messages.
+async fn group_chat<C: ConnectionTrait>(
+    db: &C,
+    course: &course::Model,
+    people: &[user::Model],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let Some(first) = people.first() else {
+        return Ok(0);
+    };
+    let member = ChatUser {
+        id: first.id,
+        uuid: first.uuid,
+        role: Role::Participant,
+    };
+    rooms::ensure_rooms(db, &member, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("chat rooms: {e}"))?;
+    let room = chat_room::Entity::find()
+        .filter(chat_room::Column::CourseId.eq(course.id))
+        .filter(chat_room::Column::Kind.eq(RoomKind::Group.as_str()))
+        .one(db)
+        .await?
+        .context("the group room")?;
+    let per_person = 2 * 12;
+    let total = (people.len() * per_person) as i64;
+    let messages: Vec<chat_message::ActiveModel> = (1..=total)
+        .map(|seq| {
+            let sender = &people[(seq as usize * 7) % people.len()];
+            chat_message::ActiveModel {
+                uuid: Set(Uuid::new_v4()),
+                room_id: Set(room.id),
+                seq: Set(seq),
+                kind: Set("message".to_owned()),
+                sender_id: Set(sender.id),
+                client_msg_id: Set(Some(Uuid::new_v4())),
+                body: Set(format!("Viesti {seq}: tänään kävelin puistossa.")),
+                created_at: Set(now - Duration::minutes(60 * (total - seq))),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for chunk in messages.chunks(200) {
+        chat_message::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    let mut active: chat_room::ActiveModel = room.into();
+    active.last_seq = Set(total);
+    let room = active.update(db).await?;
+    for (i, person) in people.iter().enumerate() {
+        store::mark_read(db, &room, person.id, total - (i as i64 % 6), now)
+            .await
+            .map_err(|e| anyhow::anyhow!("read marker: {e}"))?;
+    }
+    Ok(messages.len() + people.len())
 }
 
 /// Twelve weeks of what a participant does: opened and finished items, active days, two

@@ -135,7 +135,14 @@ pub async fn change_password(
     active.updated_at = Set(now);
     active.update(&state.db).await?;
     // S4: a password change ends every other session.
-    session::revoke_all(&state.db, who.id, Some(who.session), now).await?;
+    session::revoke_all(
+        &state.db,
+        &state.revocations,
+        who.id,
+        Some(who.session),
+        now,
+    )
+    .await?;
     tracing::info!(target: "security", event = "password_changed", user = %who.uuid);
     Ok(HttpResponse::NoContent().finish())
 }

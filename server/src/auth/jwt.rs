@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::config::Secret;
+use crate::entity::user;
 
 const ISSUER: &str = "etapolku";
 const AUDIENCE: &str = "etapolku-api";
@@ -39,6 +40,11 @@ pub struct Claims {
     pub sub: Uuid,
     /// The refresh-token family (session) this token belongs to; revoked sessions fail (S4).
     pub sid: Uuid,
+    /// The user's internal id, role and provider, signed so a request needs no read to know them
+    /// (they never change for an account; see `auth::revocation`).
+    pub uid: i32,
+    pub role: String,
+    pub pid: Option<i32>,
     pub typ: TokenType,
     pub iat: i64,
     pub nbf: i64,
@@ -108,16 +114,26 @@ impl JwtKeys {
         Ok(JwtKeys::from_secret(&key))
     }
 
-    pub fn issue(&self, user: Uuid, session: Uuid, now: DateTime<Utc>) -> anyhow::Result<String> {
+    /// An access token for `account` in `session`; it ends with the session at the latest.
+    pub fn issue(
+        &self,
+        account: &user::Model,
+        session: Uuid,
+        session_ends: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
         let claims = Claims {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
-            sub: user,
+            sub: account.uuid,
             sid: session,
+            uid: account.id,
+            role: account.role.clone(),
+            pid: account.provider_id,
             typ: TokenType::Access,
             iat: now.timestamp(),
             nbf: now.timestamp(),
-            exp: (now + ACCESS_TTL).timestamp(),
+            exp: (now + ACCESS_TTL).min(session_ends).timestamp(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .context("signing an access token")
@@ -164,13 +180,47 @@ mod tests {
         JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef")
     }
 
+    fn account(uuid: Uuid) -> user::Model {
+        let now = Utc::now();
+        user::Model {
+            id: 7,
+            uuid,
+            provider_id: Some(3),
+            email: "a@example.fi".into(),
+            display_name: "A".into(),
+            role: "guide".into(),
+            profession: None,
+            language: "fi".into(),
+            password_hash: None,
+            status: "active".into(),
+            created_at: now,
+            updated_at: now,
+            totp_secret: None,
+            totp_enabled_at: None,
+            totp_last_step: None,
+            mail_notifications: true,
+            task_reminders: true,
+            chat_digest: false,
+        }
+    }
+
+    /// A token of a session that lasts a day (longer than any access token).
+    fn issue(keys: &JwtKeys, user: Uuid, sid: Uuid, now: DateTime<Utc>) -> String {
+        keys.issue(&account(user), sid, now + Duration::days(1), now)
+            .expect("issue")
+    }
+
     #[test]
     fn a_fresh_token_verifies_and_an_expired_one_does_not() {
         let now = Utc::now();
         let (user, sid) = (Uuid::new_v4(), Uuid::new_v4());
-        let token = keys().issue(user, sid, now).expect("issue");
+        let token = issue(&keys(), user, sid, now);
         let claims = keys().verify(&token, now).expect("valid");
         assert_eq!((claims.sub, claims.sid), (user, sid));
+        assert_eq!(
+            (claims.uid, claims.role.as_str(), claims.pid),
+            (7, "guide", Some(3))
+        );
         // Inside the leeway still valid, beyond it not.
         assert!(
             keys()
@@ -187,16 +237,35 @@ mod tests {
     }
 
     #[test]
+    fn a_token_ends_with_its_session_at_the_latest() {
+        let now = Utc::now();
+        let ends = now + Duration::minutes(5);
+        let token = keys()
+            .issue(&account(Uuid::new_v4()), Uuid::new_v4(), ends, now)
+            .expect("issue");
+        assert_eq!(
+            keys().verify(&token, now).expect("valid").exp,
+            ends.timestamp()
+        );
+        assert!(
+            keys()
+                .verify(&token, ends + Duration::seconds(61))
+                .is_none()
+        );
+    }
+
+    #[test]
     fn a_token_signed_with_another_key_or_alg_none_is_refused() {
         let now = Utc::now();
-        let token = JwtKeys::from_secret(b"another-key-another-key-another-k")
-            .issue(Uuid::new_v4(), Uuid::new_v4(), now)
-            .expect("issue");
+        let token = issue(
+            &JwtKeys::from_secret(b"another-key-another-key-another-k"),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            now,
+        );
         assert!(keys().verify(&token, now).is_none());
 
-        let good = keys()
-            .issue(Uuid::new_v4(), Uuid::new_v4(), now)
-            .expect("issue");
+        let good = issue(&keys(), Uuid::new_v4(), Uuid::new_v4(), now);
         let payload = good.split('.').nth(1).expect("payload");
         let none_header = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(br#"{"alg":"none","typ":"JWT"}"#);
@@ -211,10 +280,12 @@ mod tests {
     fn the_key_file_is_created_private_and_reused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let now = Utc::now();
-        let token = JwtKeys::load(None, dir.path())
-            .expect("load")
-            .issue(Uuid::new_v4(), Uuid::new_v4(), now)
-            .expect("issue");
+        let token = issue(
+            &JwtKeys::load(None, dir.path()).expect("load"),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            now,
+        );
         let again = JwtKeys::load(None, dir.path()).expect("reload");
         assert!(again.verify(&token, now).is_some());
         #[cfg(unix)]

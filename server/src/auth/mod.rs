@@ -9,6 +9,7 @@ pub mod mfa;
 pub mod model;
 pub mod password;
 pub mod rate_limit;
+pub mod revocation;
 pub mod routes;
 pub mod session;
 pub mod token;

@@ -69,7 +69,12 @@ async fn signed_in(
     account: &user::Model,
     issued: session::Issued,
 ) -> AppResult<HttpResponse> {
-    let access = state.jwt.issue(account.uuid, issued.family, state.now())?;
+    let access = state.jwt.issue(
+        account,
+        issued.family,
+        issued.family_expires_at,
+        state.now(),
+    )?;
     let me = accounts::me(&state.db, account).await?;
     Ok(HttpResponse::Ok()
         .cookie(refresh_cookie(
@@ -199,6 +204,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> AppResult<
             code: "refresh_invalid",
         }),
         RefreshOutcome::Reused { user_id, family } => {
+            state.revocations.add([family], state.now());
             tracing::warn!(target: "security", event = "refresh_reuse_detected", user_id, %family);
             Err(AppError::Unauthorized {
                 code: "refresh_reused",
@@ -217,7 +223,7 @@ pub async fn logout(
     ensure_same_origin(&state, &req)?;
     let now = state.now();
     if let Some(user) = user {
-        session::revoke_family(&state.db, user.session, now).await?;
+        session::end_session(&state.db, &state.revocations, user.session, now).await?;
     }
     // The cookie alone also ends its session, so a tab with an expired access token can log out.
     if let Some(cookie) = req.cookie(REFRESH_COOKIE)
@@ -229,7 +235,7 @@ pub async fn logout(
             .one(&state.db)
             .await?
     {
-        session::revoke_family(&state.db, row.family_id, now).await?;
+        session::end_session(&state.db, &state.revocations, row.family_id, now).await?;
     }
     Ok(HttpResponse::NoContent()
         .cookie(cleared_cookie(&state))
@@ -378,7 +384,7 @@ pub async fn complete_password_reset(
     active.status = Set(AccountStatus::Active.as_str().to_owned());
     active.updated_at = Set(now);
     active.update(&state.db).await?;
-    session::revoke_all(&state.db, user_id, None, now).await?;
+    session::revoke_all(&state.db, &state.revocations, user_id, None, now).await?;
     tracing::info!(target: "security", event = "password_set", user = %uuid);
     Ok(HttpResponse::NoContent().finish())
 }

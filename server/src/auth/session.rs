@@ -4,12 +4,13 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::accounts::model::{AccountStatus, Role};
+use crate::auth::revocation::Revocations;
 use crate::auth::token;
 use crate::entity::{refresh_token, user};
 use crate::error::AppError;
@@ -142,6 +143,8 @@ pub async fn rotate<C: TransactionTrait + ConnectionTrait>(
     })
 }
 
+/// Ends one session (S4). Inside a transaction, record the family in the revocation set only
+/// after the commit (see [`rotate`]).
 pub async fn revoke_family<C: ConnectionTrait>(
     db: &C,
     family: Uuid,
@@ -156,20 +159,45 @@ pub async fn revoke_family<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Ends every session of a user, e.g. after a password change (S4).
+/// Ends one session and stops its access tokens at once.
+pub async fn end_session<C: ConnectionTrait>(
+    db: &C,
+    revocations: &Revocations,
+    family: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    revoke_family(db, family, now).await?;
+    revocations.add([family], now);
+    Ok(())
+}
+
+/// Ends every session of a user, e.g. after a password change (S4), and stops their access
+/// tokens at once.
 pub async fn revoke_all<C: ConnectionTrait>(
     db: &C,
+    revocations: &Revocations,
     user_id: i32,
     except: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let mut live = refresh_token::Entity::find()
+        .select_only()
+        .distinct()
+        .column(refresh_token::Column::FamilyId)
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null());
     let mut update = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
         .filter(refresh_token::Column::UserId.eq(user_id))
         .filter(refresh_token::Column::RevokedAt.is_null());
     if let Some(keep) = except {
+        live = live.filter(refresh_token::Column::FamilyId.ne(keep));
         update = update.filter(refresh_token::Column::FamilyId.ne(keep));
     }
+    let families: Vec<Uuid> = live.into_tuple().all(db).await?;
     update.exec(db).await?;
+    // A session started between the two statements is revoked in the database too; the
+    // revocation set's next reload (within a second) takes it in.
+    revocations.add(families, now);
     Ok(())
 }

@@ -32,7 +32,7 @@ const IDLE_LIMIT: Duration = Duration::from_secs(45);
 /// A write to a client that does not read for this long ends the socket.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the close frame may wait behind frames the client has not read yet.
-const CLOSE_WAIT: Duration = Duration::from_secs(30);
+const CLOSE_WAIT: Duration = Duration::from_secs(10);
 /// Rate limit per socket: 5 frames a second, bursts of 20.
 const RATE_PER_SEC: f64 = 5.0;
 const BURST: f64 = 20.0;
@@ -208,12 +208,24 @@ impl Socket {
             }
         };
         self.state.chat.disconnect(self.conn);
+        // Frames still queued here are not sent: the client catches up from the database when it
+        // reconnects, and the close frame should not wait behind them.
+        drop(frames);
         if let End::Close(code, why) = end {
             let reason = CloseReason {
                 code: CloseCode::from(code),
                 description: Some(why.to_owned()),
             };
-            let _ = tokio::time::timeout(CLOSE_WAIT, self.session.close(Some(reason))).await;
+            // While the close frame waits behind what actix already holds, the client's frames
+            // (pongs, its own close) are still read, so the connection keeps moving both ways.
+            let closing = tokio::time::timeout(CLOSE_WAIT, self.session.close(Some(reason)));
+            tokio::pin!(closing);
+            loop {
+                tokio::select! {
+                    _ = &mut closing => break,
+                    msg = stream.recv() => if msg.is_none() { break },
+                }
+            }
         }
     }
 

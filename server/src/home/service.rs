@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use etapolku_content::model::Localized;
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -13,13 +13,13 @@ use crate::courses::model::TeamContact;
 use crate::courses::schedule::Phase;
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::schedule_of;
-use crate::entity::{course, selfrehab_task};
+use crate::entity::course;
 use crate::error::{AppError, AppResult};
 use crate::progress::outline::{Outline, outline_of_version};
 use crate::progress::service::{module_counts, monday_of};
 use crate::selfrehab::model::TaskStatus;
 use crate::selfrehab::plan;
-use crate::selfrehab::service::plan_of;
+use crate::selfrehab::service::{plan_from, rhythm_from};
 use crate::team::profession::Profession;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -105,7 +105,7 @@ pub async fn home<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Home> {
     let today = helsinki_today(now);
-    let ctx = context(db, participant_id).await?;
+    let ctx = context(db, participant_id, today).await?;
     let c = &ctx.course;
     let schedule = schedule_of(c)?;
     let phase = schedule.phase_on(today);
@@ -150,7 +150,7 @@ pub async fn home<C: ConnectionTrait>(
         personal_guide: ctx.guide,
         module,
         progress,
-        tasks_today: tasks_today(db, participant_id, c.id, today).await?,
+        tasks_today: tasks_today(&ctx.tasks, today)?,
         goals_set: ctx.goals,
         next_contact: None,
         unread_messages: Some(ctx.unread_messages),
@@ -207,19 +207,38 @@ struct Context {
     goals: u64,
     /// Ids of the completed items, joined by [`ITEM_SEPARATOR`] (one row instead of one per item).
     completed: String,
+    /// The active tasks started by today, as a JSON array of [`TaskRow`] (one value, not one row each).
+    tasks: String,
 }
 
 /// Joins completed item ids in one value; a control character no item id contains.
 const ITEM_SEPARATOR: char = '\u{1f}';
 
 /// One statement for the course (as `my_course_row` picks it), its program version, the personal
-/// guide, unread notices, unread chat messages (counted as `chat::rooms::unread` counts them: the
-/// group room and the own private thread), goals set and completed items: the home is read often, and every
-/// statement (and every row) costs a round trip to the database.
+/// guide, the active tasks with today's log (as one JSON array), unread notices, unread chat messages (counted as `chat::rooms::unread` counts them: the
+/// group room and the own private thread; the read marker is joined before the messages so only
+/// the unread tail of a long room is read, by the (room, seq) index), goals set and completed
+/// items: the home is read often, and every statement (and every row) costs a round trip to the
+/// database.
 fn context_sql(backend: DbBackend) -> String {
     let joined = match backend {
         DbBackend::Postgres => "string_agg(ip.item_id, chr(31))",
         _ => "group_concat(ip.item_id, char(31))",
+    };
+    // SQLite keeps a uuid as a 16-byte blob, which its JSON cannot hold: it goes as hex.
+    let (tasks_open, tasks_close, object, task_uuid) = match backend {
+        DbBackend::Postgres => (
+            "COALESCE((SELECT json_agg(",
+            "::text",
+            "json_build_object",
+            "t.uuid",
+        ),
+        _ => (
+            "COALESCE((SELECT json_group_array(",
+            "",
+            "json_object",
+            "lower(hex(t.uuid))",
+        ),
     };
     format!(
         "SELECT c.*, pv.uuid AS home_version_uuid, \
@@ -227,13 +246,23 @@ fn context_sql(backend: DbBackend) -> String {
          (SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL) AS home_unread, \
          (SELECT COUNT(*) FROM goals gl WHERE gl.participant_id = $1 AND gl.course_id = c.id) AS home_goals, \
          (SELECT COUNT(*) FROM chat_rooms r \
-           JOIN chat_messages m ON m.room_id = r.id AND m.kind = 'message' \
-             AND m.deleted_at IS NULL AND m.hidden_at IS NULL AND m.sender_id <> $1 \
            LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = $1 \
-           WHERE r.course_id = c.id AND (r.kind = 'group' OR (r.kind = 'private' AND r.participant_id = $1)) \
-             AND m.seq > COALESCE(rd.last_read_seq, 0)) AS home_unread_messages, \
+           JOIN chat_messages m ON m.room_id = r.id AND m.seq > COALESCE(rd.last_read_seq, 0) \
+             AND m.kind = 'message' AND m.deleted_at IS NULL AND m.hidden_at IS NULL AND m.sender_id <> $1 \
+           WHERE r.course_id = c.id AND (r.kind = 'group' OR (r.kind = 'private' AND r.participant_id = $1))) \
+           AS home_unread_messages, \
          (SELECT {joined} FROM item_progress ip WHERE ip.participant_id = $1 \
-           AND ip.course_id = c.id AND ip.completed_at IS NOT NULL) AS home_completed \
+           AND ip.course_id = c.id AND ip.completed_at IS NOT NULL) AS home_completed, \
+         {tasks_open}{object}('id', t.id, 'uuid', {task_uuid}, 'title', t.title, 'minutes', t.minutes, \
+             'days', t.days, 'times_per_week', t.times_per_week, 'start_date', t.start_date, \
+             'weeks', t.weeks, 'ended_on', t.ended_on, 'log_date', l.date, 'log_done', l.done, \
+             'log_note', l.note, 'log_rating', l.rating, \
+             'week_done', (SELECT COUNT(*) FROM selfrehab_logs w WHERE w.task_id = t.id \
+               AND w.done = $5 AND w.date >= $2 AND w.date <= $3))){tasks_close} \
+           FROM selfrehab_tasks t \
+           LEFT JOIN selfrehab_logs l ON l.task_id = t.id AND l.date = $3 \
+           WHERE t.participant_id = $1 AND t.course_id = c.id AND t.status = $4 \
+             AND t.start_date <= $3), '[]') AS home_tasks \
          FROM enrolments e \
          JOIN courses c ON c.id = e.course_id \
          LEFT JOIN program_versions pv ON pv.id = c.program_version_id \
@@ -251,13 +280,23 @@ fn for_backend(backend: DbBackend, sql: &str) -> String {
     }
 }
 
-async fn context<C: ConnectionTrait>(db: &C, participant_id: i32) -> AppResult<Context> {
+async fn context<C: ConnectionTrait>(
+    db: &C,
+    participant_id: i32,
+    today: NaiveDate,
+) -> AppResult<Context> {
     let backend = db.get_database_backend();
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
             for_backend(backend, &context_sql(backend)),
-            [participant_id.into()],
+            [
+                participant_id.into(),
+                monday_of(today).into(),
+                today.into(),
+                TaskStatus::Active.as_str().into(),
+                true.into(),
+            ],
         ))
         .await?
         .ok_or(AppError::NotFoundCode("no_course"))?;
@@ -286,58 +325,68 @@ async fn context<C: ConnectionTrait>(db: &C, participant_id: i32) -> AppResult<C
         completed: row
             .try_get::<Option<String>>("", "home_completed")?
             .unwrap_or_default(),
+        tasks: row.try_get("", "home_tasks")?,
         course,
     })
 }
 
-/// Active tasks of the participant, each with today's log and how many times it was done this
-/// week (which tells whether a "times a week" task is still to be done): one row per task.
-const TASKS_SQL: &str = "SELECT t.*, l.date AS log_date, l.done AS log_done, \
-     l.note AS log_note, l.rating AS log_rating, \
-     (SELECT COUNT(*) FROM selfrehab_logs w WHERE w.task_id = t.id AND w.done = $6 \
-       AND w.date >= $3 AND w.date <= $4) AS week_done \
-     FROM selfrehab_tasks t \
-     LEFT JOIN selfrehab_logs l ON l.task_id = t.id AND l.date = $4 \
-     WHERE t.participant_id = $1 AND t.course_id = $2 AND t.status = $5 AND t.start_date <= $4 \
-     ORDER BY t.start_date, t.id";
+/// One active task as the context statement aggregates it, with today's log and how many times
+/// it was done this week (which tells whether a "times a week" task is still to be done).
+#[derive(Debug, Deserialize)]
+struct TaskRow {
+    id: i64,
+    uuid: Uuid,
+    title: String,
+    minutes: Option<i32>,
+    days: Option<String>,
+    times_per_week: Option<i32>,
+    start_date: NaiveDate,
+    weeks: i32,
+    ended_on: Option<NaiveDate>,
+    log_date: Option<NaiveDate>,
+    /// SQLite's JSON has 0/1 for a boolean column, PostgreSQL's true/false.
+    #[serde(default, deserialize_with = "flag")]
+    log_done: Option<bool>,
+    log_note: Option<String>,
+    log_rating: Option<i32>,
+    week_done: i64,
+}
 
-/// Active tasks due today, each with today's log when there is one.
-async fn tasks_today<C: ConnectionTrait>(
-    db: &C,
-    participant_id: i32,
-    course_id: i32,
-    today: NaiveDate,
-) -> AppResult<Vec<TaskToday>> {
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            for_backend(backend, TASKS_SQL),
-            [
-                participant_id.into(),
-                course_id.into(),
-                monday_of(today).into(),
-                today.into(),
-                TaskStatus::Active.as_str().into(),
-                true.into(),
-            ],
-        ))
-        .await?;
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+    }
+    Ok(Option::<Flag>::deserialize(d)?.map(|f| match f {
+        Flag::Bool(b) => b,
+        Flag::Int(i) => i != 0,
+    }))
+}
+
+/// The tasks due today, in plan order, each with today's log when there is one.
+fn tasks_today(json: &str, today: NaiveDate) -> AppResult<Vec<TaskToday>> {
+    let mut rows: Vec<TaskRow> = serde_json::from_str(json)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the home's task list: {e}")))?;
+    rows.sort_by_key(|t| (t.start_date, t.id));
     let mut out = Vec::new();
-    for row in &rows {
-        let t = selfrehab_task::Model::from_query_result(row, "")?;
-        let todays = match row.try_get::<Option<NaiveDate>>("", "log_date")? {
-            Some(date) => Some(TodayLog {
-                date,
-                done: row.try_get("", "log_done")?,
-                note: row.try_get("", "log_note")?,
-                rating: row.try_get("", "log_rating")?,
-            }),
-            None => None,
-        };
-        let week_done = usize::try_from(row.try_get::<i64>("", "week_done")?).unwrap_or(0);
+    for t in rows {
+        let todays = t.log_date.map(|date| TodayLog {
+            date,
+            done: t.log_done.unwrap_or(false),
+            note: t.log_note,
+            rating: t.log_rating,
+        });
+        let plan = plan_from(
+            rhythm_from(t.days.as_deref(), t.times_per_week),
+            t.start_date,
+            t.weeks,
+            t.ended_on,
+        );
+        let week_done = usize::try_from(t.week_done).unwrap_or(0);
         // A task done today stays on today's list, with its log, so the tick shows.
-        let due = plan::due_with_count(&plan_of(&t), week_done, today)
+        let due = plan::due_with_count(&plan, week_done, today)
             || todays.as_ref().is_some_and(|l| l.done);
         if due {
             out.push(TaskToday {
@@ -349,4 +398,45 @@ async fn tasks_today<C: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn the_task_list_reads_both_databases_json_and_keeps_plan_order() {
+        // Wednesday 2026-03-25; SQLite's form: hex uuid, 0/1 flags.
+        let sqlite = r#"[
+          {"id":2,"uuid":"0010deb811fd454599d747f2842f5b0e","title":"Venyttely","minutes":null,
+           "days":"tue,thu","times_per_week":null,"start_date":"2026-01-12","weeks":12,"ended_on":null,
+           "log_date":null,"log_done":null,"log_note":null,"log_rating":null,"week_done":0},
+          {"id":1,"uuid":"0010deb811fd454599d747f2842f5b0f","title":"Kävely","minutes":20,
+           "days":"mon,wed,fri","times_per_week":null,"start_date":"2026-01-12","weeks":12,"ended_on":null,
+           "log_date":"2026-03-25","log_done":1,"log_note":"Hyvin meni","log_rating":4,"week_done":2}
+        ]"#;
+        let tasks = tasks_today(sqlite, day("2026-03-25")).expect("parsed");
+        // Tuesday/Thursday's task is not due on a Wednesday; the walk is, with its log.
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].title, "Kävely");
+        let log = tasks[0].today_log.as_ref().expect("log");
+        assert!(log.done);
+        assert_eq!(log.rating, Some(4));
+
+        // PostgreSQL's form: dashed uuid, true/false.
+        let pg = r#"[{"id":3,"uuid":"0010deb8-11fd-4545-99d7-47f2842f5b0e","title":"Lepo","minutes":10,
+          "days":null,"times_per_week":3,"start_date":"2026-01-12","weeks":12,"ended_on":null,
+          "log_date":null,"log_done":false,"log_note":null,"log_rating":null,"week_done":1}]"#;
+        assert_eq!(tasks_today(pg, day("2026-03-25")).expect("parsed").len(), 1);
+        assert!(
+            tasks_today("[]", day("2026-03-25"))
+                .expect("empty")
+                .is_empty()
+        );
+        assert!(tasks_today("not json", day("2026-03-25")).is_err());
+    }
 }

@@ -74,10 +74,15 @@ pub async fn find_task<C: ConnectionTrait>(
 }
 
 pub fn rhythm_of(t: &selfrehab_task::Model) -> Rhythm {
-    match (&t.days, t.times_per_week) {
-        (Some(days), _) => Rhythm::Days(DaySet::from_stored(days)),
-        (None, times) => Rhythm::TimesPerWeek(
-            times
+    rhythm_from(t.days.as_deref(), t.times_per_week)
+}
+
+/// The rhythm as stored: weekday codes, else a number of times a week (1–7).
+pub fn rhythm_from(days: Option<&str>, times_per_week: Option<i32>) -> Rhythm {
+    match days {
+        Some(days) => Rhythm::Days(DaySet::from_stored(days)),
+        None => Rhythm::TimesPerWeek(
+            times_per_week
                 .and_then(|t| u8::try_from(t).ok())
                 .unwrap_or(1)
                 .clamp(1, 7),
@@ -86,16 +91,30 @@ pub fn rhythm_of(t: &selfrehab_task::Model) -> Rhythm {
 }
 
 fn weeks_of(t: &selfrehab_task::Model) -> u8 {
-    u8::try_from(t.weeks).unwrap_or(1).clamp(1, plan::MAX_WEEKS)
+    weeks_from(t.weeks)
+}
+
+fn weeks_from(weeks: i32) -> u8 {
+    u8::try_from(weeks).unwrap_or(1).clamp(1, plan::MAX_WEEKS)
 }
 
 /// The task's dates and rhythm; an ended task stops on the day it was ended.
 pub fn plan_of(t: &selfrehab_task::Model) -> Plan {
-    let end = plan::end_date(t.start_date, weeks_of(t));
+    plan_from(rhythm_of(t), t.start_date, t.weeks, t.ended_on)
+}
+
+/// [`plan_of`] from the stored columns, for callers that read them without the whole row.
+pub fn plan_from(
+    rhythm: Rhythm,
+    start: NaiveDate,
+    weeks: i32,
+    ended_on: Option<NaiveDate>,
+) -> Plan {
+    let end = plan::end_date(start, weeks_from(weeks));
     Plan {
-        rhythm: rhythm_of(t),
-        start: t.start_date,
-        end: t.ended_on.map_or(end, |e| e.min(end)),
+        rhythm,
+        start,
+        end: ended_on.map_or(end, |e| e.min(end)),
     }
 }
 

@@ -182,7 +182,7 @@ async fn main() -> Result<()> {
     .await?;
     let mut home = load(
         &base,
-        "/api/v1/me/home",
+        &args.path,
         tokens.clone(),
         args.connections,
         args.seconds,
