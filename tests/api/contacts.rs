@@ -667,3 +667,32 @@ async fn the_reminder_goes_out_once_the_day_before_and_again_for_a_new_time() {
     );
     assert_eq!(mails_to(&app, &email).len(), 2);
 }
+
+#[tokio::test]
+async fn a_participant_taken_off_the_course_gets_no_reminder() {
+    let app = TestApp::new().await;
+    let d = app.demo_course("Alpha").await;
+    book(&app, &d, "interim", "phone", "2026-03-03T08:00:00Z").await;
+    let res = app
+        .delete(
+            &d.provider.admin,
+            &format!(
+                "/api/v1/courses/{}/participants/{}",
+                d.course, d.participant.id
+            ),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+
+    let sent = contact_reminders::run(
+        &app.server.state,
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("time"),
+    )
+    .await
+    .expect("run");
+
+    assert_eq!(sent, 0);
+    assert_eq!(mails_to(&app, &d.participant.email).len(), 0);
+}

@@ -10,7 +10,7 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use crate::config::VideoUrlTemplate;
 use crate::contacts::ics::{Invitation, write};
 use crate::contacts::model::*;
 use crate::contacts::words;
-use crate::entity::{contact, course, guidance_entry, user};
+use crate::entity::{contact, course, enrolment, guidance_entry, user};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::guidance::model::{EntryInput, Person, Source};
 use crate::guidance::service::{Recording, create_entry, team_professional};
@@ -515,13 +515,14 @@ pub async fn invitation<C: ConnectionTrait>(
     }))
 }
 
-/// Open contacts (planned or confirmed) starting in `[from, to)`, for the reminder job.
+/// Open contacts (planned or confirmed) starting in `[from, to)` of participants still enrolled
+/// on the contact's course, for the reminder job: someone taken off a course gets no reminders.
 pub async fn starting_between<C: ConnectionTrait>(
     db: &C,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<contact::Model>> {
-    Ok(contact::Entity::find()
+    let due = contact::Entity::find()
         .filter(contact::Column::PlannedAt.gte(from))
         .filter(contact::Column::PlannedAt.lt(to))
         .filter(
@@ -529,7 +530,22 @@ pub async fn starting_between<C: ConnectionTrait>(
         )
         .order_by_asc(contact::Column::Id)
         .all(db)
-        .await?)
+        .await?;
+    if due.is_empty() {
+        return Ok(due);
+    }
+    let enrolled: Vec<(i32, i32)> = enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::CourseId)
+        .column(enrolment::Column::ParticipantId)
+        .filter(enrolment::Column::ParticipantId.is_in(due.iter().map(|c| c.participant_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(due
+        .into_iter()
+        .filter(|c| enrolled.contains(&(c.course_id, c.participant_id)))
+        .collect())
 }
 
 /// The participants of a set of contacts, each once.
