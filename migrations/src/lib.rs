@@ -47,6 +47,10 @@ mod m20261203_000054_create_chat_reports;
 mod m20261203_000056_add_chat_digest_to_users;
 mod m20261203_000057_create_chat_reports_open_index;
 mod m20261203_000058_create_refresh_tokens_revoked_index;
+mod m20261204_000001_create_contacts;
+mod m20261204_000002_create_guidance_entries;
+mod m20261204_000003_create_guidance_credits;
+mod m20261204_000004_create_guidance_entry_revisions;
 
 pub struct Migrator;
 
@@ -95,6 +99,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000056_add_chat_digest_to_users::Migration),
             Box::new(m20261203_000057_create_chat_reports_open_index::Migration),
             Box::new(m20261203_000058_create_refresh_tokens_revoked_index::Migration),
+            Box::new(m20261204_000001_create_contacts::Migration),
+            Box::new(m20261204_000002_create_guidance_entries::Migration),
+            Box::new(m20261204_000003_create_guidance_credits::Migration),
+            Box::new(m20261204_000004_create_guidance_entry_revisions::Migration),
         ]
     }
 }

@@ -35,6 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::home::routes::routes)
                 .configure(crate::answers::routes::routes)
                 .configure(crate::selfrehab::routes::routes)
+                .configure(crate::guidance::routes::routes)
+                .configure(crate::contacts::routes::routes)
                 .configure(crate::chat::routes::routes)
                 .configure(crate::chat::moderation_routes::routes)
                 .default_service(web::to(|| async {

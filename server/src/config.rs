@@ -104,6 +104,43 @@ pub struct ServeArgs {
     /// separated, e.g. `https://app.example.fi,https://etapolku.example.fi:8443` (F8).
     #[arg(long, env = "ETAPOLKU_WS_ORIGINS", value_delimiter = ',')]
     pub ws_origins: Vec<String>,
+    /// Address of a contact's video call with a `{room}` placeholder for the contact's random room
+    /// name, e.g. `https://meet.example.fi/{room}` (a self-hosted Jitsi). Unset: no video links
+    /// are made; video contacts say the guide gives the link, and phone contacts work as ever.
+    #[arg(long, env = "ETAPOLKU_VIDEO_URL_TEMPLATE")]
+    pub video_url_template: Option<VideoUrlTemplate>,
+}
+
+/// A video-call address with exactly one `{room}` placeholder, checked at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VideoUrlTemplate(String);
+
+impl VideoUrlTemplate {
+    pub const PLACEHOLDER: &'static str = "{room}";
+
+    /// The address of one room.
+    pub fn link(&self, room: &str) -> String {
+        self.0.replace(Self::PLACEHOLDER, room)
+    }
+}
+
+impl std::str::FromStr for VideoUrlTemplate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<VideoUrlTemplate, String> {
+        let s = s.trim();
+        if s.matches(Self::PLACEHOLDER).count() != 1 {
+            return Err(format!(
+                "the video address must contain {} exactly once",
+                Self::PLACEHOLDER
+            ));
+        }
+        let sample = url::Url::parse(&s.replace(Self::PLACEHOLDER, "room"))
+            .map_err(|e| format!("the video address is not a URL: {e}"))?;
+        if sample.scheme() != "https" && sample.scheme() != "http" {
+            return Err("the video address must be an http(s) URL".to_owned());
+        }
+        Ok(VideoUrlTemplate(s.to_owned()))
+    }
 }
 
 /// Everything the running server needs, resolved once at start.
@@ -122,6 +159,8 @@ pub struct Config {
     pub max_upload_mb: u64,
     /// Origins the chat websocket accepts besides the public URL's.
     pub ws_origins: Vec<String>,
+    /// Where contacts' video calls are held; `None`: no links are made.
+    pub video_url_template: Option<VideoUrlTemplate>,
     /// Run the scheduled jobs (reminder mails) in this process. Tests turn it off and call the
     /// jobs themselves with a chosen time.
     pub scheduler: bool,
@@ -158,6 +197,7 @@ impl Config {
                 .map(|o| o.trim().trim_end_matches('/').to_owned())
                 .filter(|o| !o.is_empty())
                 .collect(),
+            video_url_template: serve.video_url_template,
             scheduler: true,
         }
     }
@@ -195,6 +235,24 @@ fn default_web_dir() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_video_template_needs_one_room_placeholder_in_an_http_url() {
+        let t: VideoUrlTemplate = "https://meet.example.fi/{room}".parse().expect("valid");
+        assert_eq!(t.link("ep-abc"), "https://meet.example.fi/ep-abc");
+        assert!(
+            "https://meet.example.fi/"
+                .parse::<VideoUrlTemplate>()
+                .is_err()
+        );
+        assert!(
+            "https://x.fi/{room}/{room}"
+                .parse::<VideoUrlTemplate>()
+                .is_err()
+        );
+        assert!("ftp://x.fi/{room}".parse::<VideoUrlTemplate>().is_err());
+        assert!("{room}".parse::<VideoUrlTemplate>().is_err());
+    }
 
     #[test]
     fn secrets_are_redacted_in_debug_output() {

@@ -8,7 +8,7 @@ use etapolku_server::accounts::service::{NewUser, create_user};
 use etapolku_server::auth::password::{NewPassword, hash};
 use etapolku_server::providers::service as providers;
 use etapolku_server::team::profession::Profession;
-use etapolku_tests::spawn::{TestServer, spawn_app, spawn_app_at};
+use etapolku_tests::spawn::{TestServer, spawn_app, spawn_app_at, spawn_app_with};
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -62,6 +62,15 @@ impl TestApp {
     pub async fn at(now: chrono::DateTime<Utc>) -> TestApp {
         TestApp {
             server: spawn_app_at(now).await,
+        }
+    }
+
+    /// At the default time, with the configuration changed by `configure`.
+    pub async fn with_config(
+        configure: impl FnOnce(&mut etapolku_server::config::Config),
+    ) -> TestApp {
+        TestApp {
+            server: spawn_app_with(etapolku_tests::spawn::default_now(), configure).await,
         }
     }
 

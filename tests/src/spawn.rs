@@ -53,13 +53,28 @@ pub async fn spawn_app_at(now: DateTime<Utc>) -> TestServer {
         .unwrap_or_else(|e| panic!("starting the test server failed: {e:#}"))
 }
 
+/// As [`spawn_app_at`], with the test configuration changed by `configure` first.
+pub async fn spawn_app_with(now: DateTime<Utc>, configure: impl FnOnce(&mut Config)) -> TestServer {
+    try_spawn_with(now, configure)
+        .await
+        .unwrap_or_else(|e| panic!("starting the test server failed: {e:#}"))
+}
+
 async fn try_spawn(now: DateTime<Utc>) -> anyhow::Result<TestServer> {
+    try_spawn_with(now, |_| {}).await
+}
+
+async fn try_spawn_with(
+    now: DateTime<Utc>,
+    configure: impl FnOnce(&mut Config),
+) -> anyhow::Result<TestServer> {
     let data_dir = tempfile::tempdir()?;
     let pg = match std::env::var("DATABASE_URL") {
         Ok(url) if !url.is_empty() => Some(fresh_pg_database(&url).await?),
         _ => None,
     };
-    let config = test_config(&data_dir, pg.as_ref().map(|(u, _)| u.clone()));
+    let mut config = test_config(&data_dir, pg.as_ref().map(|(u, _)| u.clone()));
+    configure(&mut config);
     let clock = ManualClock::at(now);
     start(config, clock, data_dir, pg).await
 }
@@ -78,6 +93,17 @@ pub async fn spawn_second_instance(first: &TestServer) -> anyhow::Result<TestSer
     let config = test_config(&data_dir, Some(url.clone()));
     // The database belongs to the first instance.
     start(config, first.clock.clone(), data_dir, None).await
+}
+
+/// The server started again on `first`'s data directory and database (SQLite file or PostgreSQL
+/// database), as after a restart: nothing is shared with `first` but what is stored. Mails land in
+/// `first`'s outbox.
+pub async fn spawn_restarted(first: &TestServer) -> anyhow::Result<TestServer> {
+    let url = first.pg_database.as_ref().map(|(u, _)| u.clone());
+    let config = test_config(&first.data_dir, url);
+    // The data directory belongs to the first server; this one's own stays empty.
+    let unused = tempfile::tempdir()?;
+    start(config, first.clock.clone(), unused, None).await
 }
 
 fn test_config(data_dir: &tempfile::TempDir, database_url: Option<String>) -> Config {

@@ -2,6 +2,7 @@
 
 pub mod chat_digest;
 pub mod chat_private_mail;
+pub mod contact_reminders;
 pub mod task_reminders;
 
 use chrono::{DateTime, Utc};
@@ -18,5 +19,8 @@ pub async fn run_all(state: &AppState, now: DateTime<Utc>) {
     }
     if let Err(e) = chat_digest::run(state, now).await {
         tracing::warn!(error = %e, job = chat_digest::JOB, "scheduled job failed");
+    }
+    if let Err(e) = contact_reminders::run(state, now).await {
+        tracing::warn!(error = %e, job = contact_reminders::JOB, "scheduled job failed");
     }
 }

@@ -1,0 +1,238 @@
+//! `/api/v1/courses/{id}/guidance*` for the course's staff (reads audited per participant, writes
+//! by team members only) and `/api/v1/me/guidance` for the participant: HTTP only.
+
+use actix_web::{HttpResponse, web};
+use sea_orm::TransactionTrait;
+use uuid::Uuid;
+
+use crate::accounts::service::find_by_uuid;
+use crate::audit::service::{Access, record};
+use crate::auth::extract::{AuthUser, Participant, Staff};
+use crate::courses::access::{course_for_staff, course_participant_for_staff};
+use crate::courses::service::my_course_row;
+use crate::entity::{course, user};
+use crate::error::{AppError, AppResult, Problem};
+use crate::guidance::model::*;
+use crate::guidance::service::{self, Recording, ensure_guide_of_course};
+use crate::http::json::Json;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/me/guidance", web::get().to(my_guidance))
+        .route("/courses/{id}/guidance", web::get().to(course_guidance))
+        .route(
+            "/courses/{id}/guidance/entries",
+            web::post().to(create_entry),
+        )
+        .route(
+            "/courses/{id}/guidance/entries/{eid}",
+            web::get().to(entry_history),
+        )
+        .route(
+            "/courses/{id}/guidance/entries/{eid}",
+            web::patch().to(correct_entry),
+        )
+        .route(
+            "/courses/{id}/guidance/entries/{eid}/void",
+            web::post().to(void_entry),
+        )
+        .route(
+            "/courses/{id}/participants/{pid}/guidance",
+            web::get().to(participant_guidance),
+        );
+}
+
+/// Writes one usage-log row per participant whose guidance data the staff member touched.
+pub(crate) async fn audit_people(
+    state: &AppState,
+    who: &AuthUser,
+    course: &course::Model,
+    people: &[user::Model],
+    category: &'static str,
+    action: &'static str,
+) -> AppResult<()> {
+    let now = state.now();
+    for p in people {
+        record(
+            &state.db,
+            now,
+            Access {
+                actor: who,
+                subject: p.uuid,
+                provider_id: Some(course.provider_id),
+                category,
+                action,
+                purpose: "guidance",
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/api/v1/me/guidance", tag = "participant",
+    responses((status = 200, body = MyGuidance, description = "own guidance minutes, pace and the entries crediting them (no notes)"),
+              (status = 404, body = Problem, description = "no_course")))]
+pub async fn my_guidance(state: web::Data<AppState>, who: Participant) -> AppResult<HttpResponse> {
+    let course = my_course_row(&state.db, who.0.id).await?;
+    let me = find_by_uuid(&state.db, who.0.uuid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let view = service::my_guidance(&state.db, &course, &me, state.now()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{id}/guidance", tag = "guidance",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = CourseGuidance, description = "every participant's remote-period minutes and pace"),
+              (status = 404, body = Problem)))]
+pub async fn course_guidance(
+    state: web::Data<AppState>,
+    who: Staff,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let course = course_for_staff(&state.db, &who.0, *id).await?;
+    let view = service::course_summary(&state.db, &course, state.now()).await?;
+    let ids: Vec<Uuid> = view.participants.iter().map(|p| p.participant.id).collect();
+    for subject in ids {
+        record(
+            &state.db,
+            state.now(),
+            Access {
+                actor: &who.0,
+                subject,
+                provider_id: Some(course.provider_id),
+                category: "guidance",
+                action: "read",
+                purpose: "guidance",
+            },
+        )
+        .await?;
+    }
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{id}/participants/{pid}/guidance", tag = "guidance",
+    params(("id" = Uuid, Path), ("pid" = Uuid, Path)),
+    responses((status = 200, body = ParticipantLedger), (status = 404, body = Problem)))]
+pub async fn participant_guidance(
+    state: web::Data<AppState>,
+    who: Staff,
+    path: web::Path<(Uuid, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let (course, person) = course_participant_for_staff(&state.db, &who.0, path.0, path.1).await?;
+    audit_people(
+        &state,
+        &who.0,
+        &course,
+        std::slice::from_ref(&person),
+        "guidance",
+        "read",
+    )
+    .await?;
+    let view = service::participant_ledger(&state.db, &course, &person, state.now()).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/{id}/guidance/entries", tag = "guidance",
+    request_body = NewEntry, params(("id" = Uuid, Path)),
+    responses((status = 201, body = EntryView, description = "recorded; `outside_remote_period` entries are kept but not counted"),
+              (status = 400, body = Problem, description = "validation_failed: `professional_ids` one_professional / not_on_team, `minutes` out_of_range, `participant_ids[i]` not_enrolled, `started_at` in_future"),
+              (status = 403, body = Problem, description = "not_on_team"), (status = 404, body = Problem)))]
+pub async fn create_entry(
+    state: web::Data<AppState>,
+    who: Staff,
+    id: web::Path<Uuid>,
+    body: Json<NewEntry>,
+) -> AppResult<HttpResponse> {
+    let course = ensure_guide_of_course(&state.db, &who.0, *id).await?;
+    let now = state.now();
+    let input = body.into_inner()?.parse(now)?;
+    let txn = state.db.begin().await?;
+    let (entry, people) = service::create_entry(
+        &txn,
+        &course,
+        Recording {
+            actor_id: who.0.id,
+            source: Source::Manual,
+            contact_id: None,
+        },
+        input,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    audit_people(&state, &who.0, &course, &people, "guidance", "create").await?;
+    let view = service::entry_view(&state.db, &course, entry).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{id}/guidance/entries/{eid}", tag = "guidance",
+    params(("id" = Uuid, Path), ("eid" = Uuid, Path)),
+    responses((status = 200, body = EntryHistory, description = "the entry and every earlier state, oldest first"),
+              (status = 404, body = Problem)))]
+pub async fn entry_history(
+    state: web::Data<AppState>,
+    who: Staff,
+    path: web::Path<(Uuid, Uuid)>,
+) -> AppResult<HttpResponse> {
+    let course = course_for_staff(&state.db, &who.0, path.0).await?;
+    let entry = service::find_entry(&state.db, &course, path.1).await?;
+    let people = service::credited_participants(&state.db, &entry).await?;
+    audit_people(&state, &who.0, &course, &people, "guidance", "read").await?;
+    let revisions = service::history(&state.db, &entry).await?;
+    let entry = service::entry_view(&state.db, &course, entry).await?;
+    Ok(HttpResponse::Ok().json(EntryHistory { entry, revisions }))
+}
+
+#[utoipa::path(patch, path = "/api/v1/courses/{id}/guidance/entries/{eid}", tag = "guidance",
+    request_body = EntryCorrection, params(("id" = Uuid, Path), ("eid" = Uuid, Path)),
+    responses((status = 200, body = EntryView, description = "corrected; the earlier state stays in the history"),
+              (status = 400, body = Problem), (status = 403, body = Problem, description = "not_on_team"),
+              (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "entry_changed (stale `version`) or entry_voided")))]
+pub async fn correct_entry(
+    state: web::Data<AppState>,
+    who: Staff,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<EntryCorrection>,
+) -> AppResult<HttpResponse> {
+    let course = ensure_guide_of_course(&state.db, &who.0, path.0).await?;
+    let entry = service::find_entry(&state.db, &course, path.1).await?;
+    let now = state.now();
+    let input = body.into_inner()?.parse(now)?;
+    let (entry, people) =
+        service::correct_entry(&state.db, &course, entry, who.0.id, input, now).await?;
+    audit_people(&state, &who.0, &course, &people, "guidance", "update").await?;
+    let view = service::entry_view(&state.db, &course, entry).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/{id}/guidance/entries/{eid}/void", tag = "guidance",
+    request_body = VoidEntry, params(("id" = Uuid, Path), ("eid" = Uuid, Path)),
+    responses((status = 200, body = EntryView, description = "marked removed with the reason; no longer counted"),
+              (status = 400, body = Problem), (status = 403, body = Problem, description = "not_on_team"),
+              (status = 404, body = Problem), (status = 409, body = Problem, description = "entry_voided or entry_changed")))]
+pub async fn void_entry(
+    state: web::Data<AppState>,
+    who: Staff,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<VoidEntry>,
+) -> AppResult<HttpResponse> {
+    let course = ensure_guide_of_course(&state.db, &who.0, path.0).await?;
+    let entry = service::find_entry(&state.db, &course, path.1).await?;
+    let body = body.into_inner()?;
+    let reason = parse_reason(&body.reason).map_err(|e| AppError::Validation(vec![e]))?;
+    let (entry, people) = service::void_entry(
+        &state.db,
+        entry,
+        who.0.id,
+        reason,
+        body.version,
+        state.now(),
+    )
+    .await?;
+    audit_people(&state, &who.0, &course, &people, "guidance", "delete").await?;
+    let view = service::entry_view(&state.db, &course, entry).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
