@@ -696,3 +696,55 @@ async fn a_participant_taken_off_the_course_gets_no_reminder() {
     assert_eq!(sent, 0);
     assert_eq!(mails_to(&app, &d.participant.email).len(), 0);
 }
+
+async fn my_home(app: &TestApp, d: &DemoCourse) -> Value {
+    let res = app.get(&d.participant, "/api/v1/me/home").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn the_home_shows_the_next_contact_and_the_guidance_time() {
+    // Arrange: no contacts, no guidance yet.
+    let app = video_app().await;
+    let d = app.demo_course("Alpha").await;
+    let empty = my_home(&app, &d).await;
+    assert_eq!(empty["next_contact"], Value::Null);
+    assert_eq!(empty["guidance"]["remote_minutes"], 0);
+    assert_eq!(empty["guidance"]["required_minutes"], 240);
+
+    // Act: two contacts booked (the later first), and last Friday's held for 40 minutes.
+    book(&app, &d, "interim", "phone", "2026-03-12T08:00:00Z").await;
+    let soon = book(&app, &d, "interim", "video", "2026-03-05T08:00:00Z").await;
+    let held = book(&app, &d, "interim", "phone", "2026-02-27T08:00:00Z").await;
+    let res = app
+        .post(
+            &d.guide,
+            &format!("{}/done", contact_path(&d, &id(&held))),
+            json!({"minutes": 40, "note": ""}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // Assert: the soonest open contact, with its link, as /me/contacts shows it; 40 minutes,
+    // which is on the pace of remote week 2 (40 by its end).
+    let home = my_home(&app, &d).await;
+    let next = &home["next_contact"];
+    assert_eq!(next["id"], soon["id"], "{home}");
+    assert_eq!(next["join_by"], "video_link");
+    assert!(
+        next["video_url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://meet.example.fi/"))
+    );
+    assert_eq!(next["professional"]["display_name"], "nurse");
+    let mine: Value = app
+        .get(&d.participant, "/api/v1/me/contacts")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(&mine[0], next);
+    assert_eq!(home["guidance"]["remote_minutes"], 40);
+    assert_eq!(home["guidance"]["pace"]["on_pace"], true);
+}

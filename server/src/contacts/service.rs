@@ -468,22 +468,32 @@ pub async fn my_views<C: ConnectionTrait>(
     Ok(contacts
         .into_iter()
         .map(|c| {
-            let (join_by, video_url) = join_of(method_of(&c), &c.room, template);
-            MyContact {
-                id: c.uuid,
-                kind: kind_of(&c),
-                method: method_of(&c),
-                professional: person(people.get(&c.professional_id)),
-                planned_at: c.planned_at,
-                planned_minutes: c.planned_minutes,
-                status: status_of(&c),
-                participant_message: c.participant_message.clone(),
-                video_url,
-                join_by,
-                invitation_url: format!("/api/v1/me/contacts/{}/invitation.ics", c.uuid),
-            }
+            let professional = person(people.get(&c.professional_id));
+            my_view(c, professional, template)
         })
         .collect())
+}
+
+/// One contact as the participant sees it, its professional already read.
+pub fn my_view(
+    c: contact::Model,
+    professional: Person,
+    template: Option<&VideoUrlTemplate>,
+) -> MyContact {
+    let (join_by, video_url) = join_of(method_of(&c), &c.room, template);
+    MyContact {
+        id: c.uuid,
+        kind: kind_of(&c),
+        method: method_of(&c),
+        professional,
+        planned_at: c.planned_at,
+        planned_minutes: c.planned_minutes,
+        status: status_of(&c),
+        participant_message: c.participant_message.clone(),
+        video_url,
+        join_by,
+        invitation_url: format!("/api/v1/me/contacts/{}/invitation.ics", c.uuid),
+    }
 }
 
 /// The `.ics` invitation, in the participant's language.

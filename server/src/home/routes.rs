@@ -14,5 +14,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(get, path = "/api/v1/me/home", tag = "participant",
     responses((status = 200, body = Home), (status = 404, body = Problem, description = "no_course")))]
 pub async fn my_home(state: web::Data<AppState>, who: Participant) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(service::home(&state.db, who.0.id, state.now()).await?))
+    let video = state.config.video_url_template.as_ref();
+    Ok(HttpResponse::Ok().json(service::home(&state.db, who.0.id, state.now(), video).await?))
 }

@@ -9,12 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::config::VideoUrlTemplate;
+use crate::contacts::model::MyContact;
 use crate::courses::model::TeamContact;
 use crate::courses::schedule::Phase;
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::schedule_of;
 use crate::entity::course;
 use crate::error::{AppError, AppResult};
+use crate::home::guidance::{HomeGuidance, guidance_part};
 use crate::progress::outline::{Outline, outline_of_version};
 use crate::progress::service::{module_counts, monday_of};
 use crate::selfrehab::model::TaskStatus;
@@ -91,9 +94,10 @@ pub struct Home {
     /// Tasks of the participant's plan due today, with today's log when there is one.
     pub tasks_today: Vec<TaskToday>,
     pub goals_set: u64,
-    /// Contacts with the team come with the guidance feature; `null` until then.
-    #[schema(value_type = Option<Object>)]
-    pub next_contact: Option<()>,
+    /// The next open contact with the team (planned, confirmed or waiting for a new time).
+    pub next_contact: Option<MyContact>,
+    /// Guidance minutes in the remote period against the 240.
+    pub guidance: HomeGuidance,
     /// Unread chat messages of the course's group room and the participant's own thread.
     pub unread_messages: Option<u64>,
     pub unread_notifications: u64,
@@ -103,6 +107,7 @@ pub async fn home<C: ConnectionTrait>(
     db: &C,
     participant_id: i32,
     now: DateTime<Utc>,
+    video: Option<&VideoUrlTemplate>,
 ) -> AppResult<Home> {
     let today = helsinki_today(now);
     let ctx = context(db, participant_id, today).await?;
@@ -123,6 +128,8 @@ pub async fn home<C: ConnectionTrait>(
         .split(ITEM_SEPARATOR)
         .filter(|id| !id.is_empty())
         .collect();
+    let (guidance, next_contact) =
+        guidance_part(db, c.id, &schedule, participant_id, now, video).await?;
     let (module, progress) = match &outline {
         Some(outline) => {
             let module = this_weeks_module(c, outline, &completed, &phase)?;
@@ -152,7 +159,8 @@ pub async fn home<C: ConnectionTrait>(
         progress,
         tasks_today: tasks_today(&ctx.tasks, today)?,
         goals_set: ctx.goals,
-        next_contact: None,
+        next_contact,
+        guidance,
         unread_messages: Some(ctx.unread_messages),
         unread_notifications: ctx.unread,
     })
@@ -273,7 +281,7 @@ fn context_sql(backend: DbBackend) -> String {
 }
 
 /// `$n` parameters as each database writes them (SQLite: `?n`).
-fn for_backend(backend: DbBackend, sql: &str) -> String {
+pub(super) fn for_backend(backend: DbBackend, sql: &str) -> String {
     match backend {
         DbBackend::Sqlite => sql.replace('$', "?"),
         _ => sql.to_owned(),
