@@ -151,7 +151,7 @@ export function refresh() {
  * One API call. `body` is sent as JSON. Resolves with the parsed JSON (or null for 204/202 without
  * a body); rejects with ApiError. A 401 triggers one refresh and one retry.
  */
-export async function api(method, path, body, { retry = true } = {}) {
+export async function api(method, path, body, { retry = true, text = false } = {}) {
   if (state.token && Date.now() > state.expiresAt - 30_000) {
     await refresh().catch(() => false);
   }
@@ -170,17 +170,18 @@ export async function api(method, path, body, { retry = true } = {}) {
   }
   if (res.status === 401 && retry && state.token && !path.startsWith('/api/v1/auth/')) {
     const ok = await refresh().catch(() => false);
-    if (ok) return api(method, path, body, { retry: false });
+    if (ok) return api(method, path, body, { retry: false, text });
     const err = await parseError(res);
     err.code = 'session_ended';
     throw err;
   }
   if (!res.ok) throw await parseError(res);
   if (res.status === 204) return null;
-  const text = await res.text();
-  if (!text) return null;
+  const raw = await res.text();
+  if (text) return raw;
+  if (!raw) return null;
   try {
-    return JSON.parse(text);
+    return JSON.parse(raw);
   } catch {
     return null;
   }
@@ -246,6 +247,8 @@ export async function upload(path, formData, { onProgress, onUploaded, retry = t
 }
 
 export const get = (path) => api('GET', path);
+/** A GET whose answer is not JSON (a calendar invitation): resolves with the text. */
+export const getText = (path) => api('GET', path, undefined, { text: true });
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 export const patch = (path, body) => api('PATCH', path, body);
 export const put = (path, body) => api('PUT', path, body);

@@ -19,6 +19,7 @@ const program = () => import('./pages/program.js');
 const programs = () => import('./pages/programs.js');
 const guideParticipant = () => import('./pages/guideParticipant.js');
 const chat = () => import('./pages/chat.js');
+const meetings = () => import('./pages/meetings.js');
 
 export const routes = [
   route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
@@ -36,6 +37,7 @@ export const routes = [
   route('my-course', '/kurssini', { roles: ['participant'], nav: 'group', load: async () => (await participant()).myCoursePage }),
   route('group-chat', '/ryhma/keskustelu', { roles: ['participant'], nav: 'group', load: async () => (await chat()).groupChatPage }),
   route('private-chat', '/ryhma/viestit', { roles: ['participant'], nav: 'group', load: async () => (await chat()).privateChatPage }),
+  route('meetings', '/ryhma/tapaamiset', { roles: ['participant'], nav: 'group', load: async () => (await meetings()).meetingsPage }),
   route('guide-courses', '/ohjaus', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursesPage }),
   route('guide-course', '/ohjaus/kurssi/:id', { roles: ['guide'], nav: 'courses', load: async () => (await guide()).guideCoursePage }),
   route('guide-program-module', '/ohjaus/kurssi/:id/ohjelma/:n', { roles: ['guide'], nav: 'courses', load: async () => (await program()).staffModulePage }),

@@ -18,6 +18,7 @@ import {
 } from '../forms.js';
 import { formatDate, formatDateTime, formatTime, todayInHelsinki, dateFromIso, mondayOf } from '../format.js';
 import { pick, pickText, isEmptyLocalized, localizedHtml } from '../content.js';
+import { drawGuidance } from './guideGuidance.js';
 
 // ---- small helpers ----------------------------------------------------------------------------------
 
@@ -292,6 +293,7 @@ export async function participantPage(ctx) {
     tasks: sectionShell('omakuntoutus', t('staffp.tasks_title')),
     goals: sectionShell('tavoitteet', t('staffp.goals_title')),
     measures: sectionShell('mittaukset', t('staffp.measures_title')),
+    guidance: sectionShell('ohjaus', t('gguid.title')),
   };
   const toc = h('nav', { class: 'toc', 'aria-labelledby': 'staffp-toc-title' },
     h('h2', { id: 'staffp-toc-title' }, t('staffp.toc_title')),
@@ -313,6 +315,7 @@ export async function participantPage(ctx) {
     tasks: () => drawTasks(env),
     goals: () => drawGoals(env),
     measures: () => drawMeasures(env),
+    guidance: () => guarded(env, 'guidance', () => drawGuidance(env)),
   };
   env.reload = async (name, message, kind = 'success') => {
     await loaders[name]();

@@ -2,7 +2,7 @@
 // information with links to the group discussion and the messages with the team (pages/chat.js).
 // The home is one call (GET /me/home) plus the course (for the phase sentences), the program
 // overview (for "Jatka siitä mihin jäit") and the notifications. Sentences are short and plain
-// (A13). Parts that come in a later version (contacts, messages) say so honestly.
+// (A13). The next contact and the guidance time come with the home (pages/meetings.js has the rest).
 
 import { h, add, fill, focusElement } from '../dom.js';
 import { t, getLang } from '../i18n.js';
@@ -14,6 +14,7 @@ import { pick } from '../content.js';
 import { logButtons, minutesText, noticeText, noticeHref, markNoticeRead, itemAnchor } from '../journey.js';
 import { moduleLabel, continueLink } from './program.js';
 import { chatLinksCard } from './chat.js';
+import { contactTitle, joinPart, guidanceLine } from './meetings.js';
 import { loadUnread } from '../chat/room.js';
 
 function start(ctx, title) {
@@ -78,13 +79,6 @@ function phaseSentences(course) {
     default:
       return [phaseLabel(course)];
   }
-}
-
-function laterSection(id, title, text) {
-  return h('section', { class: 'section card', 'aria-labelledby': id },
-    h('h2', { id }, title),
-    h('p', null, text),
-    h('p', { class: 'muted' }, t('participant.later')));
 }
 
 /** The participant's program overview, or null when the course has none yet (404 no_program). */
@@ -197,6 +191,24 @@ function noticesSection(list) {
 }
 
 /**
+ * "Seuraava tapaaminen": the next contact with the team with the way to join it, and the guidance
+ * time so far ("Ohjausta 2 h 15 min / 4 h"); the whole list is on /ryhma/tapaamiset.
+ */
+function contactSection(home) {
+  const id = 'contact-title';
+  const next = home.next_contact;
+  return h('section', { class: 'section card', 'aria-labelledby': id, id: 'next-contact' },
+    h('h2', { id }, t('today.contact_title')),
+    next
+      ? [h('p', { class: 'lead', id: 'next-contact-when' }, contactTitle(next)),
+        h('p', null, t('meetings.with'), ': ', next.professional.display_name, ', ', t(`meetings.method.${next.method}`).toLowerCase()),
+        joinPart(next)]
+      : h('p', null, t('meetings.next_none')),
+    home.guidance ? h('p', { id: 'home-guidance-line' }, guidanceLine(home.guidance)) : null,
+    h('p', null, h('a', { href: '/ryhma/tapaamiset', class: 'list-link', id: 'home-meetings-link' }, t('meetings.link'))));
+}
+
+/**
  * "Viestit": unread chat messages (GET /chat/unread, or the home's own count when it has one) and
  * links to the group discussion and the messages with the team.
  */
@@ -265,7 +277,7 @@ export async function todayPage(ctx) {
     moduleSection(home, overview),
     tasksSection(home),
     noticesSection(notices),
-    laterSection('contact-title', t('today.contact_title'), t('today.contact_text')),
+    contactSection(home),
     messagesSection(home, unread),
     h('section', { class: 'section card', 'aria-labelledby': 'guide-title' },
       h('h2', { id: 'guide-title' }, t('participant.personal_guide')),
@@ -297,6 +309,7 @@ export async function myCoursePage(ctx) {
   if (!ctx.alive()) return;
   fill(slot,
     chatCard,
+    h('p', null, h('a', { href: '/ryhma/tapaamiset', class: 'big-link', id: 'meetings-link' }, t('meetings.link'))),
     h('h2', { id: 'course-info-title' }, t('group.course_title')),
     h('p', { class: 'lead', lang: course.language || null }, course.title),
     h('dl', { class: 'facts' },
