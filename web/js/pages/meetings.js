@@ -89,17 +89,22 @@ function contactCard(c, { onChanged }) {
   }
   const ask = h('button', { type: 'button', class: 'button button-secondary', 'data-action': 'reschedule', 'aria-expanded': 'false' },
     t('meetings.ask_other_time'));
-  const form = rescheduleForm(c, { onChanged });
-  form.hidden = true;
+  // The form is made when asked for, so a closed one is not in the page at all.
+  let form = null;
   ask.addEventListener('click', () => {
-    form.hidden = !form.hidden;
-    ask.setAttribute('aria-expanded', String(!form.hidden));
-    if (!form.hidden) focusElement(form.querySelector('textarea'));
+    if (form) {
+      form.remove();
+      form = null;
+    } else {
+      form = rescheduleForm(c, { onChanged });
+      card.append(form);
+      focusElement(form.querySelector('textarea'));
+    }
+    ask.setAttribute('aria-expanded', String(Boolean(form)));
   });
   const ics = h('button', { type: 'button', class: 'button button-secondary', 'data-action': 'invitation' }, t('meetings.invitation'));
   ics.addEventListener('click', () => downloadInvitation(c, status));
   actions.append(ask, ' ', ics);
-  card.append(form);
   return card;
 }
 
@@ -154,7 +159,7 @@ export async function meetingsPage(ctx) {
       h('section', { class: 'section', 'aria-labelledby': 'contacts-title' },
         h('h2', { id: 'contacts-title' }, t('meetings.upcoming_title')),
         list.length
-          ? h('ol', { class: 'card-list contacts' }, list.map((c) => contactCard(c, { onChanged: render })))
+          ? h('ul', { class: 'card-list contacts' }, list.map((c) => contactCard(c, { onChanged: render })))
           : h('p', null, t('meetings.none_upcoming'))),
       h('section', { class: 'section', 'aria-labelledby': 'guidance-title' },
         h('h2', { id: 'guidance-title' }, t('meetings.guidance_title')),
