@@ -644,6 +644,7 @@ async fn the_reminder_goes_out_once_the_day_before_and_again_for_a_new_time() {
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("ti 3.3.2026 klo 10.00"), "{}", mails[0]);
     assert!(mails[0].contains("nurse soittaa sinulle"), "{}", mails[0]);
+    assert!(mails[0].contains("/ryhma/tapaamiset"), "{}", mails[0]);
     assert_eq!(app.count("scheduled_runs").await, 1);
 
     // Moved to Wednesday: a new reminder on Tuesday.

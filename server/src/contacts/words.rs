@@ -9,8 +9,8 @@ use crate::accounts::model::Language;
 use crate::contacts::model::{JoinBy, Method};
 use crate::mail::templates::{Rendered, Words, render_lines};
 
-/// Where the reminder links to in the web UI: the participant's home page.
-pub const LINK_PATH: &str = "/";
+/// Where the reminder links to in the web UI: the participant's "Ohjaus ja tapaamiset" page.
+pub const LINK_PATH: &str = "/ryhma/tapaamiset";
 
 fn weekday(lang: Language, d: Weekday) -> &'static str {
     let i = d.num_days_from_monday() as usize;
