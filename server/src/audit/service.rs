@@ -6,8 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -91,51 +90,68 @@ fn row_hash(prev: &str, r: &audit_log::Model) -> String {
 
 /// Appends one entry; the read it records is refused if the log cannot be written.
 pub async fn record(db: &DatabaseConnection, now: DateTime<Utc>, a: Access<'_>) -> AppResult<()> {
+    record_each(db, now, &a, &[a.subject]).await
+}
+
+/// Appends one entry per subject for the same access (a list of participants read at once): the
+/// chain's last hash read once and the rows written in one statement, under one turn. `a.subject`
+/// is not used.
+pub async fn record_each(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    a: &Access<'_>,
+    subjects: &[Uuid],
+) -> AppResult<()> {
+    if subjects.is_empty() {
+        return Ok(());
+    }
     let _turn = APPEND.lock().await;
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let prev = audit_log::Entity::find()
+        let mut prev = audit_log::Entity::find()
             .order_by_desc(audit_log::Column::Id)
             .limit(1)
             .one(db)
             .await?
             .map(|r| r.hash)
             .unwrap_or_else(|| GENESIS.to_owned());
-        let mut row = audit_log::Model {
-            id: 0,
-            at: now,
-            actor_user_id: Some(a.actor.uuid),
-            actor_role: a.actor.role.as_str().to_owned(),
-            subject_user_id: Some(a.subject),
-            provider_id: a.provider_id,
-            category: a.category.to_owned(),
-            action: a.action.to_owned(),
-            purpose: a.purpose.to_owned(),
-            request_id: a.actor.request_id.clone(),
-            outcome: "success".to_owned(),
-            prev_hash: prev.clone(),
-            hash: String::new(),
-        };
-        row.hash = row_hash(&prev, &row);
-        let insert = audit_log::ActiveModel {
-            at: Set(row.at),
-            actor_user_id: Set(row.actor_user_id),
-            actor_role: Set(row.actor_role),
-            subject_user_id: Set(row.subject_user_id),
-            provider_id: Set(row.provider_id),
-            category: Set(row.category),
-            action: Set(row.action),
-            purpose: Set(row.purpose),
-            request_id: Set(row.request_id),
-            outcome: Set(row.outcome),
-            prev_hash: Set(row.prev_hash),
-            hash: Set(row.hash),
-            ..Default::default()
+        let mut rows = Vec::with_capacity(subjects.len());
+        for subject in subjects {
+            let mut row = audit_log::Model {
+                id: 0,
+                at: now,
+                actor_user_id: Some(a.actor.uuid),
+                actor_role: a.actor.role.as_str().to_owned(),
+                subject_user_id: Some(*subject),
+                provider_id: a.provider_id,
+                category: a.category.to_owned(),
+                action: a.action.to_owned(),
+                purpose: a.purpose.to_owned(),
+                request_id: a.actor.request_id.clone(),
+                outcome: "success".to_owned(),
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            row.hash = row_hash(&prev, &row);
+            prev = row.hash.clone();
+            rows.push(audit_log::ActiveModel {
+                at: Set(row.at),
+                actor_user_id: Set(row.actor_user_id),
+                actor_role: Set(row.actor_role),
+                subject_user_id: Set(row.subject_user_id),
+                provider_id: Set(row.provider_id),
+                category: Set(row.category),
+                action: Set(row.action),
+                purpose: Set(row.purpose),
+                request_id: Set(row.request_id),
+                outcome: Set(row.outcome),
+                prev_hash: Set(row.prev_hash),
+                hash: Set(row.hash),
+                ..Default::default()
+            });
         }
-        .insert(db)
-        .await;
-        match insert {
+        match audit_log::Entity::insert_many(rows).exec(db).await {
             Ok(_) => return Ok(()),
             // Another instance appended first (UNIQUE(prev_hash)); chain onto its row.
             Err(_) if attempts < 5 => continue,

@@ -36,21 +36,16 @@ pub async fn list(
     let course = course_for_staff(&state.db, &who.0, *id).await?;
     let now = state.now();
     let list = service::enrolments_of(&state.db, &course, helsinki_today(now)).await?;
-    for e in &list {
-        audit::record(
-            &state.db,
-            now,
-            Access {
-                actor: &who.0,
-                subject: e.participant.id,
-                provider_id: Some(course.provider_id),
-                category: "enrolment",
-                action: "read",
-                purpose: "course_administration",
-            },
-        )
-        .await?;
-    }
+    let subjects: Vec<Uuid> = list.iter().map(|e| e.participant.id).collect();
+    let access = Access {
+        actor: &who.0,
+        subject: Uuid::nil(),
+        provider_id: Some(course.provider_id),
+        category: "enrolment",
+        action: "read",
+        purpose: "course_administration",
+    };
+    audit::record_each(&state.db, now, &access, &subjects).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

@@ -6,7 +6,7 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use crate::accounts::service::find_by_uuid;
-use crate::audit::service::{Access, record};
+use crate::audit::service::{Access, record_each};
 use crate::auth::extract::{AuthUser, Participant, Staff};
 use crate::courses::access::{course_for_staff, course_participant_for_staff};
 use crate::courses::service::my_course_row;
@@ -51,23 +51,28 @@ pub(crate) async fn audit_people(
     category: &'static str,
     action: &'static str,
 ) -> AppResult<()> {
-    let now = state.now();
-    for p in people {
-        record(
-            &state.db,
-            now,
-            Access {
-                actor: who,
-                subject: p.uuid,
-                provider_id: Some(course.provider_id),
-                category,
-                action,
-                purpose: "guidance",
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    let subjects: Vec<Uuid> = people.iter().map(|p| p.uuid).collect();
+    audit_subjects(state, who, course, &subjects, category, action).await
+}
+
+/// [`audit_people`] by the participants' external ids.
+async fn audit_subjects(
+    state: &AppState,
+    who: &AuthUser,
+    course: &course::Model,
+    subjects: &[Uuid],
+    category: &'static str,
+    action: &'static str,
+) -> AppResult<()> {
+    let access = Access {
+        actor: who,
+        subject: Uuid::nil(),
+        provider_id: Some(course.provider_id),
+        category,
+        action,
+        purpose: "guidance",
+    };
+    record_each(&state.db, state.now(), &access, subjects).await
 }
 
 #[utoipa::path(get, path = "/api/v1/me/guidance", tag = "participant",
@@ -94,21 +99,7 @@ pub async fn course_guidance(
     let course = course_for_staff(&state.db, &who.0, *id).await?;
     let view = service::course_summary(&state.db, &course, state.now()).await?;
     let ids: Vec<Uuid> = view.participants.iter().map(|p| p.participant.id).collect();
-    for subject in ids {
-        record(
-            &state.db,
-            state.now(),
-            Access {
-                actor: &who.0,
-                subject,
-                provider_id: Some(course.provider_id),
-                category: "guidance",
-                action: "read",
-                purpose: "guidance",
-            },
-        )
-        .await?;
-    }
+    audit_subjects(&state, &who.0, &course, &ids, "guidance", "read").await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
