@@ -56,19 +56,6 @@ fn status_of(c: &contact::Model) -> Status {
     Status::parse(&c.status).unwrap_or(Status::Planned)
 }
 
-fn person(u: Option<&user::Model>) -> Person {
-    match u {
-        Some(u) => Person {
-            id: u.uuid,
-            display_name: u.display_name.clone(),
-        },
-        None => Person {
-            id: Uuid::nil(),
-            display_name: String::new(),
-        },
-    }
-}
-
 fn closed(c: &contact::Model) -> AppError {
     AppError::conflict(
         "contact_closed",
@@ -427,10 +414,10 @@ pub async fn views<C: ConnectionTrait>(
             let (join_by, video_url) = join_of(method_of(&c), &c.room, template);
             ContactView {
                 id: c.uuid,
-                participant: person(people.get(&c.participant_id)),
+                participant: Person::of(people.get(&c.participant_id)),
                 kind: kind_of(&c),
                 method: method_of(&c),
-                professional: person(people.get(&c.professional_id)),
+                professional: Person::of(people.get(&c.professional_id)),
                 planned_at: c.planned_at,
                 planned_minutes: c.planned_minutes,
                 status: status_of(&c),
@@ -468,7 +455,7 @@ pub async fn my_views<C: ConnectionTrait>(
     Ok(contacts
         .into_iter()
         .map(|c| {
-            let professional = person(people.get(&c.professional_id));
+            let professional = Person::of(people.get(&c.professional_id));
             my_view(c, professional, template)
         })
         .collect())
@@ -508,7 +495,7 @@ pub async fn invitation<C: ConnectionTrait>(
         .get(&c.participant_id)
         .map(|u| Language::parse(&u.language))
         .unwrap_or(Language::Fi);
-    let guide = person(people.get(&c.professional_id)).display_name;
+    let guide = Person::of(people.get(&c.professional_id)).display_name;
     let method = method_of(c);
     let (join_by, url) = join_of(method, &c.room, template);
     let description = words::how_to_join(lang, join_by, &guide, url.as_deref());

@@ -330,6 +330,22 @@ pub struct Person {
     pub display_name: String,
 }
 
+impl Person {
+    /// The account's person; a nil id and no name when the account is not there any more.
+    pub fn of(u: Option<&crate::entity::user::Model>) -> Person {
+        match u {
+            Some(u) => Person {
+                id: u.uuid,
+                display_name: u.display_name.clone(),
+            },
+            None => Person {
+                id: Uuid::nil(),
+                display_name: String::new(),
+            },
+        }
+    }
+}
+
 /// Why and when an entry was removed.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Voided {

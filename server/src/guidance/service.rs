@@ -47,10 +47,7 @@ fn credit_to_entry() -> RelationDef {
 }
 
 fn person(u: &user::Model) -> Person {
-    Person {
-        id: u.uuid,
-        display_name: u.display_name.clone(),
-    }
+    Person::of(Some(u))
 }
 
 async fn users_by_id<C: ConnectionTrait>(
@@ -475,12 +472,7 @@ pub async fn entry_views<C: ConnectionTrait>(
         ),
     )
     .await?;
-    let name = |id: i32| {
-        people.get(&id).map(person).unwrap_or(Person {
-            id: Uuid::nil(),
-            display_name: String::new(),
-        })
-    };
+    let name = |id: i32| Person::of(people.get(&id));
     Ok(entries
         .into_iter()
         .map(|e| {
@@ -556,10 +548,7 @@ pub async fn history<C: ConnectionTrait>(
                 version: r.version,
                 change: r.change,
                 reason: r.reason,
-                changed_by: people.get(&r.changed_by).map(person).unwrap_or(Person {
-                    id: Uuid::nil(),
-                    display_name: String::new(),
-                }),
+                changed_by: Person::of(people.get(&r.changed_by)),
                 changed_at: r.changed_at,
                 entry: snap,
             })

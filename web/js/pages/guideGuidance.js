@@ -37,10 +37,6 @@ function whenError(values, field) {
   return instant(values[field]) ? [] : [{ field, message: t('gguid.when_invalid') }];
 }
 
-function dateTimeField(name, label, value) {
-  return textField({ name, label, type: 'datetime-local', value });
-}
-
 function minutesField(name, label, value) {
   const f = textField({ name, label, type: 'number', value, inputmode: 'numeric', hint: t('gguid.minutes_hint') });
   f.input.setAttribute('min', '1');
@@ -138,7 +134,7 @@ function closeForm(env, c) {
 function bookForm(env) {
   const kind = selectField({ name: 'kind', label: t('gguid.kind'), options: CONTACT_KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}`) })), value: 'interim' });
   const method = selectField({ name: 'method', label: t('meetings.method'), options: ['video', 'phone'].map((m) => ({ value: m, label: t(`meetings.method.${m}`) })), value: 'video' });
-  const when = dateTimeField('planned_at', t('gguid.when'), '');
+  const when = textField({ name: 'planned_at', label: t('gguid.when'), type: 'datetime-local' });
   const minutes = minutesField('planned_minutes', t('meetings.length'), '30');
   const form = h('form', { class: 'form form-compact', 'data-form': 'contact-book' },
     h('h4', null, t('gguid.book_title')), kind.wrap, method.wrap, when.wrap, minutes.wrap,
@@ -181,7 +177,7 @@ function entryRow(env, e) {
 /** Records guidance given by the signed-in professional to this participant. */
 function entryForm(env) {
   const kind = selectField({ name: 'kind', label: t('gguid.kind'), options: ENTRY_KINDS.map((k) => ({ value: k, label: t(`meetings.entry_kind.${k}`) })), value: 'phone_call' });
-  const when = dateTimeField('started_at', t('gguid.started'), localNow());
+  const when = textField({ name: 'started_at', label: t('gguid.started'), type: 'datetime-local', value: localNow() });
   const minutes = minutesField('minutes', t('gguid.minutes'), '');
   const note = textareaField({ name: 'note', label: t('gguid.note'), optional: true, rows: 2 });
   const form = h('form', { class: 'form form-compact', 'data-form': 'entry-add' },
