@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR } from './harness.mjs';
 import { runAxe, formatViolations, probePage, probeReflow } from './probes.mjs';
+import { ready, open as openPage, setLanguage, signInWithLink } from './pages.mjs';
 
 let stack;
 let browser;
@@ -19,42 +20,7 @@ let guide;
 const problems = []; // CSP violations and script errors
 const ids = { participant: null, course: null };
 
-async function newContext() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
-  context.on('page', (page) => {
-    page.on('console', (msg) => {
-      if (/Content Security Policy/i.test(msg.text())) problems.push(`${page.url()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`${page.url()}: uncaught ${err.message}`));
-  });
-  return context;
-}
-
-async function ready(page) {
-  await page.waitForSelector('main[data-ready="true"]', { timeout: 20_000 });
-}
-
-async function open(page, pathname) {
-  await page.goto('about:blank');
-  await page.goto(stack.baseUrl + pathname);
-  await ready(page);
-}
-
-async function setLanguage(page, lang) {
-  const current = await page.evaluate(() => document.documentElement.lang);
-  if (current === lang) return;
-  await page.click(`.lang-button[data-lang="${lang}"]`);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-}
-
-async function signInWithLink(link, home) {
-  const context = await newContext();
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.waitForURL(`**${home}`, { timeout: 20_000 });
-  await ready(page);
-  return { context, page };
-}
+const open = (page, pathname) => openPage(page, stack.baseUrl, pathname);
 
 /** A day in Helsinki `days` from today, as `YYYY-MM-DD`. */
 function helsinkiDay(days) {
@@ -86,8 +52,8 @@ before(async () => {
   stack = await startStack();
   browser = await launchBrowser();
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  participant = await signInWithLink(stack.accounts.participant.link, '/tanaan');
-  guide = await signInWithLink(stack.accounts.guide.link, '/ohjaus');
+  participant = await signInWithLink(browser, problems, stack.accounts.participant.link, '/tanaan');
+  guide = await signInWithLink(browser, problems, stack.accounts.guide.link, '/ohjaus');
   ids.participant = await participant.page.evaluate(async () => (await import('/js/api.js')).currentUser().id);
   ids.course = await participant.page.evaluate(async () => (await (await import('/js/api.js')).get('/api/v1/me/course')).course.id);
 }, { timeout: 180_000 });
