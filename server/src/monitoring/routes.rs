@@ -8,8 +8,8 @@ use crate::courses::access::{course_for_staff, course_participant_for_staff};
 use crate::error::{AppResult, Problem};
 use crate::guidance::routes::audit_people;
 use crate::monitoring::model::CourseMonitoring;
-use crate::monitoring::timeline::{self, Timeline};
 use crate::monitoring::service;
+use crate::monitoring::timeline::{self, Timeline};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -32,8 +32,15 @@ pub async fn course_monitoring(
     let course = course_for_staff(&state.db, &who.0, *id).await?;
     let view = service::course_view(&state.db, &course, Some(who.0.id), state.now()).await?;
     let subjects: Vec<Uuid> = view.participants.iter().map(|r| r.participant.id).collect();
-    crate::guidance::routes::audit_subjects(&state, &who.0, &course, &subjects, "monitoring", "read")
-        .await?;
+    crate::guidance::routes::audit_subjects(
+        &state,
+        &who.0,
+        &course,
+        &subjects,
+        "monitoring",
+        "read",
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
 
 use crate::chat::rooms::{private_unread, statement};
-use crate::content::delivery::ReleaseMode;
 use crate::contacts::model::Status;
+use crate::content::delivery::ReleaseMode;
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::schedule_of;
 use crate::entity::{contact, course};
@@ -158,10 +158,14 @@ async fn open_contacts<C: ConnectionTrait>(
     course_id: i32,
     now: DateTime<Utc>,
 ) -> AppResult<HashMap<i32, OpenContacts>> {
-    let open: Vec<&str> = [Status::Planned, Status::Confirmed, Status::RescheduleRequested]
-        .into_iter()
-        .map(Status::as_str)
-        .collect();
+    let open: Vec<&str> = [
+        Status::Planned,
+        Status::Confirmed,
+        Status::RescheduleRequested,
+    ]
+    .into_iter()
+    .map(Status::as_str)
+    .collect();
     let rows: Vec<(i32, DateTime<Utc>, i32)> = contact::Entity::find()
         .select_only()
         .column(contact::Column::ParticipantId)

@@ -266,7 +266,7 @@ pub async fn of<C: ConnectionTrait>(
     }
     push(list, &mut events);
 
-    events.sort_by(|a, b| b.at.cmp(&a.at));
+    events.sort_by_key(|e| std::cmp::Reverse(e.at));
     let truncated = full || events.len() > SHOWN;
     events.truncate(SHOWN);
     Ok(Timeline { events, truncated })
