@@ -51,6 +51,7 @@ mod m20261204_000001_create_contacts;
 mod m20261204_000002_create_guidance_entries;
 mod m20261204_000003_create_guidance_credits;
 mod m20261204_000004_create_guidance_entry_revisions;
+mod m20261204_000020_create_chat_guidance_sessions;
 
 pub struct Migrator;
 
@@ -103,6 +104,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_create_guidance_entries::Migration),
             Box::new(m20261204_000003_create_guidance_credits::Migration),
             Box::new(m20261204_000004_create_guidance_entry_revisions::Migration),
+            Box::new(m20261204_000020_create_chat_guidance_sessions::Migration),
         ]
     }
 }

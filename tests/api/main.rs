@@ -21,6 +21,7 @@ mod enrolment;
 mod feedback;
 mod goals;
 mod guidance;
+mod guidance_session;
 mod health;
 mod home;
 mod measures;
