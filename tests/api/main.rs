@@ -9,6 +9,7 @@ mod auth;
 mod authorization;
 mod bad_input;
 mod chat;
+mod chat_eviction;
 mod chat_faults;
 mod chat_moderation;
 mod chat_notifications;
