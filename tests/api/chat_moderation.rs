@@ -756,6 +756,7 @@ async fn a_participant_reports_a_message_and_the_guides_hide_it_from_their_queue
     assert!(!notes.to_string().contains("Aino täällä"));
 
     let queue_url = format!("/api/v1/chat/courses/{}/reports?open=true", c.demo.course);
+    let audits = app.count("audit_log").await;
     let queue: Value = app
         .get(&c.demo.guide, &queue_url)
         .await
@@ -763,6 +764,8 @@ async fn a_participant_reports_a_message_and_the_guides_hide_it_from_their_queue
         .await
         .expect("json");
     assert_eq!(queue.as_array().map(Vec::len), Some(1), "{queue}");
+    // S21: reading the queue leaves a trace for the writer and for the reporter.
+    assert_eq!(app.count("audit_log").await, audits + 2);
     let r = &queue[0];
     assert_eq!(r["id"], first["id"]);
     assert_eq!(r["reason"], "Tämä loukkasi minua");

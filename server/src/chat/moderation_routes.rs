@@ -251,7 +251,32 @@ pub async fn queue(
     course: web::Path<Uuid>,
     q: web::Query<QueueQuery>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(reports::queue(&state, &who.0, *course, q.open).await?))
+    let list = reports::queue(&state, &who.0, *course, q.open).await?;
+    // S21: the queue shows participants' messages and who reported them; each participant read
+    // leaves one trace per request, written before the answer.
+    let mut subjects: Vec<Uuid> = list
+        .iter()
+        .flat_map(|r| [&r.message.author, &r.reporter])
+        .filter(|p| p.role == crate::accounts::model::Role::Participant)
+        .map(|p| p.id)
+        .collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    crate::audit::service::record_each(
+        &state.db,
+        state.now(),
+        &crate::audit::service::Access {
+            actor: &who.0,
+            subject: Uuid::nil(),
+            provider_id: who.0.provider_id,
+            category: "chat",
+            action: "read",
+            purpose: moderation::PURPOSE,
+        },
+        &subjects,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
