@@ -943,3 +943,63 @@ async fn typing_reaches_the_others_and_presence_follows_who_comes_and_goes() {
     let mine = aino.collect(Duration::from_millis(300)).await;
     assert!(mine.iter().all(|f| !is(f, "typing")), "{mine:?}");
 }
+
+#[tokio::test]
+async fn search_finds_finnish_letters_in_either_case_and_never_deleted_messages() {
+    // Arrange
+    let app = TestApp::new().await;
+    let cc = chat_course(&app, "Haku", 0).await;
+    let (mut aino, _) = joined(&app, &cc.demo.participant, &cc.group, 0).await;
+    for body in [
+        "Äiti soitti tänään",
+        "Huomenna on äitienpäivä",
+        "Isä jaksaa hyvin",
+        "50% päivästä levossa",
+    ] {
+        say(&mut aino, &cc.group, body).await;
+    }
+    let found = |q: &'static str| {
+        let app = &app;
+        let s = &cc.demo.participant;
+        let room = cc.group.clone();
+        async move {
+            let res = app
+                .get(
+                    s,
+                    &format!("/api/v1/chat/rooms/{room}/search?q={}", urlencode(q)),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::OK, "searching {q}");
+            let body: Value = res.json().await.expect("json");
+            body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|m| m["body"].as_str().unwrap_or("").to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // Act and assert: newest first, case folded beyond ASCII, wildcards taken literally.
+    assert_eq!(
+        found("ÄITI").await,
+        vec!["Huomenna on äitienpäivä", "Äiti soitti tänään"]
+    );
+    assert_eq!(found("isä").await, vec!["Isä jaksaa hyvin"]);
+    assert_eq!(found("PÄIVÄ").await.len(), 2);
+    assert_eq!(found("50%").await, vec!["50% päivästä levossa"]);
+    assert!(
+        found("%").await.len() == 1,
+        "a lone % is a character, not a wildcard"
+    );
+    assert!(found("ätiä").await.is_empty());
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -87,12 +87,21 @@ pub fn like_pattern(q: &str) -> String {
     for c in q.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
+            out.push(c);
+        } else if c.is_ascii() {
+            out.push(c);
+        } else {
+            // SQLite's LOWER (and PostgreSQL's under the C locale) folds ASCII only, so 'Ä' would
+            // not find 'ä': any one character matches here, and Rust checks the hit below.
+            out.push('_');
         }
-        out.push(c);
     }
     out.push('%');
     out
 }
+
+/// Rows read to find at most [`SEARCH_LIMIT`] hits when the text has letters beyond ASCII.
+const SEARCH_SCAN: u64 = 1000;
 
 /// Messages containing `q` (case-insensitive), newest first, at most 50. Deleted messages are
 /// never found, hidden ones only by staff.
@@ -124,11 +133,17 @@ pub async fn search<C: ConnectionTrait>(
     if member.audience() == Audience::Participant {
         find = find.filter(chat_message::Column::HiddenAt.is_null());
     }
-    let rows = find
+    let folded = q.to_lowercase();
+    let exact = folded.is_ascii();
+    let rows: Vec<chat_message::Model> = find
         .order_by_desc(chat_message::Column::Seq)
-        .limit(SEARCH_LIMIT)
+        .limit(if exact { SEARCH_LIMIT } else { SEARCH_SCAN })
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|m| exact || m.body.to_lowercase().contains(&folded))
+        .take(SEARCH_LIMIT as usize)
+        .collect();
     Ok(Items {
         items: rows_json(db, room, &rows, member.audience()).await?,
     })
@@ -162,7 +177,8 @@ pub async fn pinned<C: ConnectionTrait>(
 mod tests {
     #[test]
     fn like_patterns_escape_wildcards_and_fold_case() {
-        assert_eq!(super::like_pattern("Äiti"), "%äiti%");
+        assert_eq!(super::like_pattern("Äiti"), "%_iti%");
+        assert_eq!(super::like_pattern("KÄSI"), "%k_si%");
         assert_eq!(super::like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
     }
 }
