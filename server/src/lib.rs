@@ -26,6 +26,7 @@ pub mod home;
 pub mod http;
 pub mod mail;
 pub mod measures;
+pub mod monitoring;
 pub mod notifications;
 pub mod openapi;
 pub mod progress;

@@ -69,6 +69,7 @@ use utoipa::{Modify, OpenApi};
         crate::contacts::routes::staff_change, crate::contacts::routes::staff_done,
         crate::contacts::routes::staff_cancel, crate::contacts::routes::staff_no_show,
         crate::contacts::routes::staff_invitation,
+        crate::monitoring::routes::course_monitoring, crate::monitoring::routes::participant_timeline,
         crate::alerts::routes::course_alerts, crate::alerts::routes::acknowledge,
         crate::chat::routes::issue_ticket, crate::chat::routes::list_rooms,
         crate::chat::routes::unread, crate::chat::routes::messages, crate::chat::routes::search,

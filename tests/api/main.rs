@@ -25,6 +25,7 @@ mod health;
 mod home;
 mod measures;
 mod mfa;
+mod monitoring;
 mod notifications;
 mod progress;
 mod selfrehab;

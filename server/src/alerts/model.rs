@@ -20,8 +20,8 @@ pub enum AlertKind {
     /// Fewer guidance minutes than were due by the end of the previous remote week
     /// (R-GUIDANCE-4H).
     GuidanceBehind,
-    /// An interim or follow-up contact whose day has passed without being marked held, cancelled
-    /// or missed.
+    /// A contact (an interim one above all, R-INTERIM-3) whose planned time has ended without it
+    /// being marked held, cancelled or missed: the monitoring view's "overdue".
     ContactOverdue,
     /// Fewer interim contacts planned or held than due by the end of remote week 4, 8 or 11
     /// (R-INTERIM-3).

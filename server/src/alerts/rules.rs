@@ -8,10 +8,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::alerts::model::AlertKind;
-use crate::content::delivery::ReleaseMode;
 use crate::courses::schedule::{Phase, REMOTE_WEEKS, Schedule, helsinki_today};
 use crate::guidance::pace::{REQUIRED_MINUTES, remote_window};
-use crate::progress::pace::{program_pace, weeks_passed};
+use crate::progress::pace::weeks_passed;
 
 /// R-INTERIM-3: by the end of remote week 4 at least one interim contact is planned or held, by
 /// the end of week 8 two, by the end of week 11 all three.
@@ -26,26 +25,28 @@ pub fn answer_within() -> Duration {
 #[derive(Debug, Clone, Copy)]
 pub struct CourseFrame {
     pub schedule: Schedule,
-    pub release: ReleaseMode,
-    /// Visible modules of the course's program (0 without a program: nothing is due).
-    pub total_modules: usize,
     /// `ETAPOLKU_INACTIVE_DAYS`.
     pub inactive_days: u32,
 }
 
-/// What is known of one participant on one course at the instant of the evaluation.
+/// What is known of one participant on one course at the instant of the evaluation (from the
+/// guide's monitoring row, see `alerts::facts`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Facts {
-    /// The last time the participant was seen working on the program.
+    /// Whether the monitoring facts below are known; without them (a course without a program)
+    /// only `message_unanswered` is evaluated.
+    pub monitored: bool,
+    /// The last use of the program, a chat message or a task log.
     pub last_active: Option<DateTime<Utc>>,
-    pub completed_modules: usize,
+    /// Fewer modules done than `progress::pace` expects today.
+    pub program_behind_pace: bool,
     /// Guidance minutes credited inside the remote period (R-GUIDANCE-4H).
     pub remote_minutes: i64,
     /// Interim contacts held or still planned (cancelled and missed ones do not count).
     pub interim_contacts: i64,
     /// Follow-up contacts held or still planned.
     pub follow_up_contacts: i64,
-    /// An interim or follow-up contact whose day has passed while it is still open.
+    /// A contact still open after its planned time has passed (the monitoring view's "overdue").
     pub contact_overdue: bool,
     /// A message of the participant in their private thread waiting for the team's reply longer
     /// than [`answer_within`].
@@ -70,23 +71,14 @@ pub fn inactive(
 }
 
 /// Program behind pace: fewer modules done than `progress::pace` expects, during the remote
-/// period and on-site period 2 (when every module is due, R-CONTENT-FULL).
-pub fn program_behind(f: &CourseFrame, completed_modules: usize, now: DateTime<Utc>) -> bool {
-    let today = helsinki_today(now);
-    if !matches!(
-        f.schedule.phase_on(today),
-        Phase::Remote { .. } | Phase::Onsite2
-    ) {
-        return false;
-    }
-    !program_pace(
-        &f.schedule,
-        f.release,
-        f.total_modules,
-        completed_modules,
-        today,
-    )
-    .on_pace
+/// period and on-site period 2 (when every module is due, R-CONTENT-FULL). Before, nothing is
+/// due; afterwards the program is over and there is nothing left to catch up.
+pub fn program_behind(s: &Schedule, behind_pace: bool, now: DateTime<Utc>) -> bool {
+    behind_pace
+        && matches!(
+            s.phase_on(helsinki_today(now)),
+            Phase::Remote { .. } | Phase::Onsite2
+        )
 }
 
 /// Guidance minutes an alert expects at `now`, or `None` when there is no such line.
@@ -138,27 +130,28 @@ pub fn follow_up_unplanned(s: &Schedule, follow_up_contacts: i64, now: DateTime<
 /// Every alert that holds for one participant at `now`.
 pub fn due(f: &CourseFrame, facts: &Facts, now: DateTime<Utc>) -> Vec<AlertKind> {
     let s = &f.schedule;
+    let m = facts.monitored;
     let holds = [
         (
             AlertKind::Inactive,
-            inactive(s, facts.last_active, f.inactive_days, now),
+            m && inactive(s, facts.last_active, f.inactive_days, now),
         ),
         (
             AlertKind::ProgramBehind,
-            program_behind(f, facts.completed_modules, now),
+            m && program_behind(s, facts.program_behind_pace, now),
         ),
         (
             AlertKind::GuidanceBehind,
-            guidance_behind(s, facts.remote_minutes, now),
+            m && guidance_behind(s, facts.remote_minutes, now),
         ),
-        (AlertKind::ContactOverdue, facts.contact_overdue),
+        (AlertKind::ContactOverdue, m && facts.contact_overdue),
         (
             AlertKind::InterimUnplanned,
-            interim_unplanned(s, facts.interim_contacts, now),
+            m && interim_unplanned(s, facts.interim_contacts, now),
         ),
         (
             AlertKind::FollowUpUnplanned,
-            follow_up_unplanned(s, facts.follow_up_contacts, now),
+            m && follow_up_unplanned(s, facts.follow_up_contacts, now),
         ),
         (AlertKind::MessageUnanswered, facts.message_unanswered),
     ];
@@ -300,57 +293,51 @@ mod tests {
     }
 
     #[test]
-    fn program_pace_alerts_from_week_2_and_in_onsite_period_2() {
-        let f = CourseFrame {
-            schedule: spring(),
-            release: ReleaseMode::Weekly,
-            total_modules: 12,
-            inactive_days: 7,
-        };
-        let s = f.schedule;
-        assert!(!program_behind(&f, 0, week_start(&s, 2) - second()));
-        assert!(program_behind(&f, 0, week_start(&s, 2)));
-        assert!(!program_behind(&f, 1, week_start(&s, 2)));
-        assert!(program_behind(&f, 11, week_start(&s, 13)));
-        assert!(!program_behind(&f, 12, week_start(&s, 13)));
-        assert!(!program_behind(&f, 0, week_start(&s, 14)));
-        // A course without a program expects nothing.
-        let none = CourseFrame {
-            total_modules: 0,
-            ..f
-        };
-        assert!(!program_behind(&none, 0, week_start(&s, 5)));
+    fn program_pace_alerts_in_the_remote_period_and_onsite_period_2_only() {
+        let s = spring();
+        assert!(!program_behind(
+            &s,
+            true,
+            helsinki_midnight(s.onsite1_start)
+        ));
+        assert!(program_behind(&s, true, week_start(&s, 2)));
+        assert!(!program_behind(&s, false, week_start(&s, 2)));
+        assert!(program_behind(&s, true, week_start(&s, 13)));
+        assert!(!program_behind(&s, true, week_start(&s, 14)));
     }
 
     #[test]
     fn due_lists_every_kind_that_holds() {
         let f = CourseFrame {
             schedule: spring(),
-            release: ReleaseMode::Weekly,
-            total_modules: 12,
             inactive_days: 7,
         };
         let now = week_start(&f.schedule, 5);
         let behind = Facts {
+            monitored: true,
+            program_behind_pace: true,
             contact_overdue: true,
             message_unanswered: true,
             ..Facts::default()
         };
-        assert_eq!(
-            due(&f, &behind, now),
-            AlertKind::ALL
-                .iter()
-                .copied()
-                .filter(|k| *k != AlertKind::FollowUpUnplanned)
-                .collect::<Vec<_>>()
-        );
+        let all_but_follow_up: Vec<AlertKind> = AlertKind::ALL
+            .into_iter()
+            .filter(|k| *k != AlertKind::FollowUpUnplanned)
+            .collect();
+        assert_eq!(due(&f, &behind, now), all_but_follow_up);
         let fine = Facts {
+            monitored: true,
             last_active: Some(now - Duration::hours(1)),
-            completed_modules: 4,
             remote_minutes: 80,
             interim_contacts: 1,
             ..Facts::default()
         };
         assert!(due(&f, &fine, now).is_empty());
+        // Without the monitoring facts only a waiting message is known.
+        let unknown = Facts {
+            monitored: false,
+            ..behind
+        };
+        assert_eq!(due(&f, &unknown, now), vec![AlertKind::MessageUnanswered]);
     }
 }

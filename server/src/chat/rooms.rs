@@ -2,6 +2,8 @@
 //! team assignment and is checked again on every join and every send (S13). Provider admins are
 //! in no room (data minimisation); a guide is in a course's rooms only while on its team.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -332,6 +334,37 @@ pub async fn my_rooms<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The messages of room `r` unread by user `?` (bound twice): messages (not events) not deleted
+/// or hidden, sent by someone else, after that user's read marker; counted as `COUNT(m.id)`.
+const UNREAD_JOINS: &str = "LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = ? \
+     LEFT JOIN chat_messages m ON m.room_id = r.id AND m.kind = 'message' \
+          AND m.deleted_at IS NULL AND m.hidden_at IS NULL AND m.sender_id <> ? \
+          AND m.seq > COALESCE(rd.last_read_seq, 0)";
+
+/// Messages unread by `viewer` in each private thread of a course, by the thread's participant
+/// (one statement): the monitoring view's "unread private messages".
+pub async fn private_unread<C: ConnectionTrait>(
+    db: &C,
+    course_id: i32,
+    viewer_id: i32,
+) -> AppResult<HashMap<i32, i64>> {
+    let sql = format!(
+        "SELECT r.participant_id AS pid, COUNT(m.id) AS unread \
+         FROM chat_rooms r {UNREAD_JOINS} \
+         WHERE r.course_id = ? AND r.kind = 'private' AND r.participant_id IS NOT NULL \
+         GROUP BY r.participant_id"
+    );
+    let values: Vec<Value> = vec![viewer_id.into(), viewer_id.into(), course_id.into()];
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for row in rows {
+        out.insert(row.try_get("", "pid")?, row.try_get("", "unread")?);
+    }
+    Ok(out)
+}
+
 /// Unread counts of all my rooms, in one statement (no query per room).
 pub async fn unread<C: ConnectionTrait>(db: &C, user: &ChatUser) -> AppResult<Unread> {
     let Some((cond, cond_values)) = member_rooms_condition(user) else {
@@ -342,11 +375,7 @@ pub async fn unread<C: ConnectionTrait>(db: &C, user: &ChatUser) -> AppResult<Un
     };
     let sql = format!(
         "SELECT r.uuid AS room_uuid, COUNT(m.id) AS unread \
-         FROM chat_rooms r \
-         LEFT JOIN chat_reads rd ON rd.room_id = r.id AND rd.user_id = ? \
-         LEFT JOIN chat_messages m ON m.room_id = r.id AND m.kind = 'message' \
-              AND m.deleted_at IS NULL AND m.hidden_at IS NULL AND m.sender_id <> ? \
-              AND m.seq > COALESCE(rd.last_read_seq, 0) \
+         FROM chat_rooms r {UNREAD_JOINS} \
          WHERE {cond} \
          GROUP BY r.id, r.uuid \
          ORDER BY r.id"

@@ -57,6 +57,13 @@ pub struct Pace {
     pub missing_minutes: i64,
 }
 
+/// The pace line in words, for the guides' views.
+pub const PACE_TEXT: crate::progress::rules::Texts = crate::progress::rules::Texts {
+    fi: "Ohjausta tarvitaan vähintään 4 tuntia etäjakson aikana. Tahdissa on, kenellä on viikon w loppuun mennessä 20 · w minuuttia: viikolla 3 siis 60 minuuttia.",
+    sv: "Minst 4 timmar handledning behövs under distansperioden. I takt är den som har 20 · w minuter före slutet av vecka w: vecka 3 alltså 60 minuter.",
+    en: "At least 4 hours of guidance are needed in the remote period. On pace means 20 · w minutes by the end of week w: 60 minutes in week 3.",
+};
+
 /// The pace line at `now` for a participant with `minutes` of remote-period guidance.
 ///
 /// "By remote week w a participant on pace has ≥ 240·w/12 minutes": in week w the line is what

@@ -56,7 +56,7 @@ pub(crate) async fn audit_people(
 }
 
 /// [`audit_people`] by the participants' external ids.
-async fn audit_subjects(
+pub(crate) async fn audit_subjects(
     state: &AppState,
     who: &AuthUser,
     course: &course::Model,

@@ -79,7 +79,7 @@ mod tests {
 
     fn schedule() -> Schedule {
         // A Monday.
-        Schedule::new(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), None).unwrap()
+        Schedule::new(NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"), None).expect("a Monday")
     }
 
     #[test]

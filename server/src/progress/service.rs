@@ -8,7 +8,7 @@ use etapolku_content::model::Localized;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -244,25 +244,45 @@ pub async fn summary<C: ConnectionTrait>(
     summarize(c, &outline, &rows, &days, now)
 }
 
-/// Totals for every participant of a course from four queries, whatever their number.
+/// The participants enrolled on a course, by name (one query).
+pub async fn enrolled_people<C: ConnectionTrait>(
+    db: &C,
+    c: &course::Model,
+) -> AppResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(
+            user::Column::Id.in_subquery(
+                enrolment::Entity::find()
+                    .select_only()
+                    .column(enrolment::Column::ParticipantId)
+                    .filter(enrolment::Column::CourseId.eq(c.id))
+                    .into_query(),
+            ),
+        )
+        .order_by_asc(user::Column::DisplayName)
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Totals for every participant of a course from three queries, whatever their number.
 pub async fn course_list<C: ConnectionTrait>(
     db: &C,
     c: &course::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<ParticipantProgress>> {
+    let people = enrolled_people(db, c).await?;
+    course_list_of(db, c, people, now).await
+}
+
+/// [`course_list`] for participants already read, in their order (two queries).
+pub async fn course_list_of<C: ConnectionTrait>(
+    db: &C,
+    c: &course::Model,
+    people: Vec<user::Model>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<ParticipantProgress>> {
     let outline = crate::progress::outline::outline_of(db, c).await?;
-    let ids: Vec<i32> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::ParticipantId)
-        .filter(enrolment::Column::CourseId.eq(c.id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let people = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.clone()))
-        .order_by_asc(user::Column::DisplayName)
-        .all(db)
-        .await?;
     let done: Vec<(i32, String)> = item_progress::Entity::find()
         .select_only()
         .column(item_progress::Column::ParticipantId)

@@ -11,7 +11,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -977,4 +978,69 @@ pub async fn due_counts<C: ConnectionTrait>(
         }
     }
     Ok(counts)
+}
+
+/// One participant's self-rehabilitation at a glance: tasks, and done logs against planned
+/// occurrences over all of them up to today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct PlanAdherence {
+    /// Tasks still active.
+    pub active_tasks: u32,
+    /// Tasks both the participant and a guide accepted (R-SELFREHAB: planned together).
+    pub agreed_tasks: u32,
+    pub done: u32,
+    pub planned: u32,
+    /// done / planned, at most 1; null while nothing was planned.
+    pub ratio: Option<f64>,
+}
+
+/// [`PlanAdherence`] per participant of a course, from two queries whatever their number.
+pub async fn course_adherence<C: ConnectionTrait>(
+    db: &C,
+    course_id: i32,
+    today: NaiveDate,
+) -> AppResult<HashMap<i32, PlanAdherence>> {
+    let tasks = selfrehab_task::Entity::find()
+        .filter(selfrehab_task::Column::CourseId.eq(course_id))
+        .all(db)
+        .await?;
+    let logs: Vec<(i32, NaiveDate)> = selfrehab_log::Entity::find()
+        .select_only()
+        .column(selfrehab_log::Column::TaskId)
+        .column(selfrehab_log::Column::Date)
+        .filter(selfrehab_log::Column::Done.eq(true))
+        .filter(
+            selfrehab_log::Column::TaskId.in_subquery(
+                selfrehab_task::Entity::find()
+                    .select_only()
+                    .column(selfrehab_task::Column::Id)
+                    .filter(selfrehab_task::Column::CourseId.eq(course_id))
+                    .into_query(),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut done_by_task: HashMap<i32, Vec<NaiveDate>> = HashMap::new();
+    for (task, date) in logs {
+        done_by_task.entry(task).or_default().push(date);
+    }
+    let mut out: HashMap<i32, PlanAdherence> = HashMap::new();
+    for t in &tasks {
+        let a = plan::adherence(
+            &plan_of(t),
+            done_by_task.get(&t.id).map_or(&[][..], Vec::as_slice),
+            today,
+        );
+        let row = out.entry(t.participant_id).or_default();
+        row.active_tasks += u32::from(t.status == "active");
+        row.agreed_tasks +=
+            u32::from(t.participant_accepted_at.is_some() && t.guide_accepted_at.is_some());
+        row.done += a.done;
+        row.planned += a.planned;
+    }
+    for row in out.values_mut() {
+        row.ratio = plan::ratio(row.done, row.planned);
+    }
+    Ok(out)
 }
