@@ -36,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::answers::routes::routes)
                 .configure(crate::selfrehab::routes::routes)
                 .configure(crate::guidance::routes::routes)
+                .configure(crate::guidance::session_routes::routes)
                 .configure(crate::contacts::routes::routes)
                 .configure(crate::monitoring::routes::routes)
                 .configure(crate::alerts::routes::routes)

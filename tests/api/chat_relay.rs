@@ -60,3 +60,36 @@ async fn a_message_sent_through_one_instance_reaches_a_client_of_the_other_in_or
     assert_eq!(got["seq"], ack["seq"]);
     drop((on_first, on_second, second));
 }
+
+#[tokio::test]
+async fn signing_out_through_one_instance_closes_the_socket_on_the_other() {
+    let app = TestApp::new().await;
+    if app.server.pg_database.is_none() {
+        eprintln!("NOTE: the relay between instances needs PostgreSQL; this run is on SQLite");
+        return;
+    }
+    let second = spawn_second_instance(&app.server)
+        .await
+        .expect("a second instance on the same database");
+    let cc = chat_course(&app, "Leave", 0).await;
+    let p = &cc.demo.participant;
+    let mut on_second = chat_client::connect(&p.client, &second.address, &p.token)
+        .await
+        .expect("a socket on the second instance");
+    on_second.join_one(&cc.group, 0).await.expect("join");
+
+    let res = p
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .bearer_auth(&p.token)
+        .send()
+        .await
+        .expect("logout on the first instance");
+    assert!(res.status().is_success());
+
+    let (code, _) = on_second
+        .wait_close(chat_client::WAIT)
+        .await
+        .expect("the second instance closes her socket");
+    assert_eq!(code, Some(1008));
+}

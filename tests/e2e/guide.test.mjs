@@ -188,11 +188,11 @@ test('(G1) the demo participant makes a task with a log, writes a goal and submi
   data.answer = { itemId: found.item.id, module: found.module, firstText: 'Kävin kävelyllä kolmesti.', questionWords };
 });
 
-test('(G2) the guide\'s course page lists the participants\' progress with links to their pages and a CSV', { timeout: 120_000 }, async () => {
+test('(G2) the guide\'s course page monitors the participants with links to their pages and a CSV', { timeout: 120_000 }, async () => {
   assert.ok(data.courseId, 'needs (G1)');
   const { page } = sessions.guide;
   await open(page, `/ohjaus/kurssi/${data.courseId}`);
-  const table = page.locator('#progress-section table');
+  const table = page.locator('#monitoring-section table');
   await table.waitFor();
   const link = table.locator(`a[href="${participantPath('/ohjaus')}"]`);
   assert.equal(await link.count(), 1, 'the participant has no link in the progress table');
@@ -200,12 +200,12 @@ test('(G2) the guide\'s course page lists the participants\' progress with links
   assert.match(row, /\d+\/\d+/, `no "n/m" counts in the row: ${row}`);
   assert.match(row, /tänään|eilen|päivää sitten|ei ole vielä käynyt/, `no last-seen text in the row: ${row}`);
   // Sorting by a column header button sets aria-sort.
-  await page.click('#progress-section .sort-button[data-sort="modules"]');
-  assert.equal(await page.locator('#progress-section th:has(.sort-button[data-sort="modules"])').getAttribute('aria-sort'), 'descending');
+  await page.click('#monitoring-section .sort-button[data-sort="program"]');
+  assert.equal(await page.locator('#monitoring-section th:has(.sort-button[data-sort="program"])').getAttribute('aria-sort'), 'descending');
   // CSV of the table.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.click('#progress-section .csv-button'),
+    page.click('#monitoring-section .csv-button'),
   ]);
   const file = await download.path();
   const csv = fs.readFileSync(file, 'utf8');
@@ -406,7 +406,7 @@ test('(G9) the provider admin sees the progress and reaches the participant page
   const { page } = sessions.admin;
   await open(page, `/hallinta/kurssi/${data.courseId}`);
   // The participants' progress is on the admin's course page too, linking to the same page.
-  assert.equal(await page.locator(`#progress-section a[href="${participantPath('/hallinta')}"]`).count(), 1);
+  assert.equal(await page.locator(`#monitoring-section a[href="${participantPath('/hallinta')}"]`).count(), 1);
   const link = page.locator(`#enrol-title ~ * a[href="${participantPath('/hallinta')}"]`).first();
   await link.waitFor();
   await link.click();
@@ -437,7 +437,7 @@ test('(G10) the new screens pass axe and the probes in fi and sv', { timeout: 60
         await page.evaluate(() => document.querySelectorAll('details.disclosure').forEach((d) => { d.open = true; }));
         await page.waitForFunction(() => !document.querySelector('details.task-history .loading'), null, { timeout: 20_000 });
       } else {
-        await page.locator('#progress-section').waitFor();
+        await page.locator('#monitoring-section').waitFor();
       }
       failures.push(...await checkScreen(page, `${lang} ${role} ${pathname}`));
       if (lang === 'sv' && pathname.includes('/osallistuja/') && role === 'guide') {

@@ -61,6 +61,57 @@ export function dataTable({ caption, columns, rows, emptyText, filename, csv = t
     })) : null);
 }
 
+/**
+ * A data table whose column headers are buttons that sort the rows (A24). Each column also has
+ * `key` and `sort(row)` → a comparable value; ties fall back to the first column's sort.
+ * `aria-sort` and a status line say which column and which way, never the arrow alone.
+ */
+export function sortableTable({ caption, filename, emptyText, columns, rows, initial }) {
+  const wrap = h('div', { class: 'sortable-table' });
+  const state = { key: initial ? initial.key : columns[0].key, dir: initial ? initial.dir : 1 };
+  const byKey = Object.fromEntries(columns.map((c) => [c.key, c.sort || c.value]));
+  const first = byKey[columns[0].key];
+  const sortStatus = h('p', { class: 'visually-hidden', role: 'status' });
+  function draw(focusKey) {
+    const sortOf = byKey[state.key];
+    const sorted = [...rows].sort((a, b) => {
+      const x = sortOf(a);
+      const y = sortOf(b);
+      if (x < y) return -state.dir;
+      if (x > y) return state.dir;
+      return first(a) < first(b) ? -1 : 1;
+    });
+    const table = dataTable({ caption, filename, emptyText, columns, rows: sorted });
+    const shown = columns.filter((c) => !c.csvOnly);
+    table.querySelectorAll('thead th').forEach((th, i) => {
+      const col = shown[i];
+      const active = state.key === col.key;
+      th.setAttribute('aria-sort', active ? (state.dir === 1 ? 'ascending' : 'descending') : 'none');
+      const button = h('button', { type: 'button', class: 'sort-button', 'data-sort': col.key },
+        col.label,
+        h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (state.dir === 1 ? ' ▲' : ' ▼') : ''),
+        srOnly(`, ${t('staffp.sort_by')}`));
+      button.addEventListener('click', () => {
+        if (state.key === col.key) state.dir = -state.dir;
+        else {
+          state.key = col.key;
+          state.dir = col.key === columns[0].key ? 1 : -1;
+        }
+        draw(col.key);
+        sortStatus.textContent = t(state.dir === 1 ? 'staffp.sorted_asc' : 'staffp.sorted_desc', { column: col.label });
+      });
+      th.replaceChildren(button);
+    });
+    wrap.replaceChildren(table, sortStatus);
+    if (focusKey) {
+      const b = wrap.querySelector(`.sort-button[data-sort="${focusKey}"]`);
+      if (b) b.focus();
+    }
+  }
+  draw(null);
+  return wrap;
+}
+
 /** A description list of label → value pairs. */
 export function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([label, value]) => [

@@ -156,6 +156,7 @@ pub async fn change_password(
         now,
     )
     .await?;
+    state.chat.evict_user(who.id);
     tracing::info!(target: "security", event = "password_changed", user = %who.uuid);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -224,6 +224,8 @@ pub async fn logout(
     let now = state.now();
     if let Some(user) = user {
         session::end_session(&state.db, &state.revocations, user.session, now).await?;
+        // A signed-out user's chat sockets close (another device of hers reconnects by itself).
+        state.chat.evict_user(user.id);
     }
     // The cookie alone also ends its session, so a tab with an expired access token can log out.
     if let Some(cookie) = req.cookie(REFRESH_COOKIE)
@@ -236,6 +238,7 @@ pub async fn logout(
             .await?
     {
         session::end_session(&state.db, &state.revocations, row.family_id, now).await?;
+        state.chat.evict_user(row.user_id);
     }
     Ok(HttpResponse::NoContent()
         .cookie(cleared_cookie(&state))
@@ -385,6 +388,7 @@ pub async fn complete_password_reset(
     active.updated_at = Set(now);
     active.update(&state.db).await?;
     session::revoke_all(&state.db, &state.revocations, user_id, None, now).await?;
+    state.chat.evict_user(user_id);
     tracing::info!(target: "security", event = "password_set", user = %uuid);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -28,6 +28,8 @@ pub const INLINE_EVENTS: &[&str] = &[
     "unpinned",
     "read_only",
     "slow_mode",
+    "guidance_started",
+    "guidance_ended",
 ];
 
 #[derive(Debug, Serialize, ToSchema)]

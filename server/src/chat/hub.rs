@@ -36,6 +36,9 @@ const GAP_GRACE: Duration = Duration::from_millis(150);
 const RECENT: usize = 128;
 /// Close codes (RFC 6455).
 pub const CLOSE_RESTART: u16 = 1012;
+/// The user may no longer be in some of her rooms (left a course or a team, signed out): the
+/// client reconnects, and joining checks membership again.
+pub const CLOSE_POLICY: u16 = 1008;
 pub const CLOSE_TRY_AGAIN_LATER: u16 = 1013;
 
 pub type ConnId = u64;
@@ -77,6 +80,8 @@ enum Command {
     },
     /// Every live room may have missed rows (the relay reconnected).
     RecheckAll,
+    /// Close this user's sockets on this instance.
+    Evict(i32),
     FetchDone {
         room_id: i32,
     },
@@ -147,7 +152,7 @@ pub struct ChatHub {
     next_conn: Arc<AtomicU64>,
     shutting_down: Arc<AtomicBool>,
     /// On PostgreSQL: tells other instances about committed rows.
-    relay: Option<mpsc::UnboundedSender<(i32, i64)>>,
+    relay: Option<mpsc::UnboundedSender<crate::chat::relay::Notice>>,
 }
 
 impl std::fmt::Debug for ChatHub {
@@ -191,13 +196,31 @@ impl ChatHub {
             return;
         };
         if let Some(relay) = &self.relay {
-            let _ = relay.send((room_id, max));
+            let _ = relay.send(crate::chat::relay::Notice::Rows {
+                room: room_id,
+                seq: max,
+            });
         }
         let _ = self.tx.send(Command::Publish {
             room_id,
             rows,
             cards: Vec::new(),
         });
+    }
+
+    /// Stops sending to the user's sockets on every instance and closes them with 1008. Call
+    /// after a change that may take her out of rooms (unenrolment, leaving a team, signing out);
+    /// a client that reconnects is checked again on join (S13).
+    pub fn evict_user(&self, user_id: i32) {
+        if let Some(relay) = &self.relay {
+            let _ = relay.send(crate::chat::relay::Notice::Evict { user: user_id });
+        }
+        self.evict_here(user_id);
+    }
+
+    /// [`ChatHub::evict_user`] on this instance only (the relay's notice from another one).
+    pub(crate) fn evict_here(&self, user_id: i32) {
+        let _ = self.tx.send(Command::Evict(user_id));
     }
 
     /// Does the user have an open socket on this instance?
@@ -369,11 +392,34 @@ impl HubTask {
                     self.send(c, frame.clone());
                 }
             }
+            Command::Evict(user_id) => self.evict(user_id),
             Command::Shutdown => {
                 self.shutting_down = true;
                 for conn in self.conns.values() {
                     let _ = conn.handle.close.try_send(CLOSE_RESTART);
                 }
+            }
+        }
+    }
+
+    /// Leaves every room at once (no frame more goes out), then asks each socket to close.
+    fn evict(&mut self, user_id: i32) {
+        let conns: Vec<ConnId> = self
+            .by_user
+            .get(&user_id)
+            .map(|c| c.iter().copied().collect())
+            .unwrap_or_default();
+        for conn in conns {
+            let rooms: Vec<i32> = self
+                .conns
+                .get_mut(&conn)
+                .map(|c| c.rooms.drain().collect())
+                .unwrap_or_default();
+            for room in rooms {
+                self.leave_room(conn, room);
+            }
+            if let Some(c) = self.conns.get(&conn) {
+                let _ = c.handle.close.try_send(CLOSE_POLICY);
             }
         }
     }

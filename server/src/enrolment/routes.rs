@@ -106,7 +106,9 @@ pub async fn unenrol(
 ) -> AppResult<HttpResponse> {
     let (id, participant) = path.into_inner();
     let course = course_for_admin(&state.db, who.provider_id()?, id).await?;
-    service::unenrol(&state.db, &course, participant).await?;
+    let removed = service::unenrol(&state.db, &course, participant).await?;
+    // Her open chat sockets stop receiving the course's rooms at once.
+    state.chat.evict_user(removed);
     Ok(HttpResponse::NoContent().finish())
 }
 

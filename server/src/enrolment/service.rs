@@ -268,7 +268,7 @@ pub async fn unenrol<C: ConnectionTrait>(
     db: &C,
     c: &course::Model,
     participant: Uuid,
-) -> AppResult<()> {
+) -> AppResult<i32> {
     let state = CourseState::parse(&c.state);
     if !matches!(state, CourseState::Planned | CourseState::Confirmed) {
         return Err(AppError::conflict(
@@ -278,7 +278,7 @@ pub async fn unenrol<C: ConnectionTrait>(
     }
     let row = enrolment_row(db, c, participant).await?;
     enrolment::Entity::delete_by_id(row.id).exec(db).await?;
-    Ok(())
+    Ok(row.participant_id)
 }
 
 pub async fn set_personal_guide<C: ConnectionTrait>(

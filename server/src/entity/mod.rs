@@ -8,6 +8,7 @@ pub mod answer_comment;
 pub mod answer_submission;
 pub mod audit_log;
 pub mod blob;
+pub mod chat_guidance_session;
 pub mod chat_message;
 pub mod chat_mute;
 pub mod chat_read;

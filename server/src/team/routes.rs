@@ -81,6 +81,8 @@ pub async fn remove(
 ) -> AppResult<HttpResponse> {
     let (id, staff) = path.into_inner();
     let course = course_for_admin(&state.db, who.provider_id()?, id).await?;
-    service::remove(&state.db, &course, staff).await?;
+    let removed = service::remove(&state.db, &course, staff).await?;
+    // Their open chat sockets stop receiving the course's rooms (the team room too) at once.
+    state.chat.evict_user(removed);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -206,7 +206,8 @@ pub async fn add<C: ConnectionTrait + TransactionTrait>(
     Ok(())
 }
 
-pub async fn remove<C: ConnectionTrait>(db: &C, c: &course::Model, staff: Uuid) -> AppResult<()> {
+/// Takes `staff` off the course's team; returns their user id.
+pub async fn remove<C: ConnectionTrait>(db: &C, c: &course::Model, staff: Uuid) -> AppResult<i32> {
     ensure_open(c)?;
     let person = user::Entity::find()
         .filter(user::Column::Uuid.eq(staff))
@@ -235,5 +236,5 @@ pub async fn remove<C: ConnectionTrait>(db: &C, c: &course::Model, staff: Uuid) 
     if deleted.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    Ok(())
+    Ok(person.id)
 }

@@ -17,7 +17,9 @@ import { chatConnection } from './connection.js';
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;
 const MAX_BODY = 4000;
 const PAGE = 50;
-const LOCAL_EVENTS = new Set(['pinned', 'unpinned', 'muted', 'unmuted', 'read_only', 'slow_mode']);
+// Events that stand in the log on their own. A guidance session's start counts as read once it is
+// on screen, which is how the guide's list knows who was present (guidance/session.rs).
+const LOCAL_EVENTS = new Set(['pinned', 'unpinned', 'muted', 'unmuted', 'read_only', 'slow_mode', 'guidance_started', 'guidance_ended']);
 
 const enc = encodeURIComponent;
 export const roomPath = (roomId) => `/api/v1/chat/rooms/${enc(roomId)}`;

@@ -16,7 +16,8 @@ import {
 } from '../ui.js';
 import { isMonday, formatDate } from '../format.js';
 import { loadCourseProgram, courseProgramSection } from './program.js';
-import { participantPath, loadCourseProgressSection } from './guideParticipant.js';
+import { participantPath } from './guideParticipant.js';
+import { loadMonitoringSection } from './guideMonitoring.js';
 import {
   coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable, historyTable,
   sendLinkButton,
@@ -143,8 +144,8 @@ export async function adminCoursePage(ctx) {
       loadCourseProgram(ctx.params.id),
       // Only an organisation's own admins have programs; anyone else gets an empty list here.
       get('/api/v1/programs').catch(() => []),
-      // The participants' progress, for counting; shows its own error in its section.
-      loadCourseProgressSection({ courseId: ctx.params.id, basePath: '/hallinta' }),
+      // The participants' monitoring rows; shows its own error in its section.
+      loadMonitoringSection({ courseId: ctx.params.id, basePath: '/hallinta' }),
     ]);
     return { course, enrolments, team, history, staff, participants, sites, program, programs, progress };
   }

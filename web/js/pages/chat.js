@@ -7,6 +7,7 @@ import { get, post, put, del } from '../api.js';
 import { loading, errorPanel, notice } from '../ui.js';
 import { statusBox, showStatus, showErrors, clearErrors, errorMessage, apiFieldErrors, textareaField, selectField, checkboxField } from '../forms.js';
 import { formatDateTime } from '../format.js';
+import { guidanceSessionSection } from './guideSession.js';
 import { chatRoomView, loadRooms, loadUnread, unreadText, roomPath, MUTE_CHOICES } from '../chat/room.js';
 
 const enc = encodeURIComponent;
@@ -142,6 +143,7 @@ export async function guideChatPage(ctx) {
     selected ? h('section', { class: 'section chat-selected', 'aria-labelledby': 'chat-selected-title' },
       h('h2', { id: 'chat-selected-title' }, roomTitle(selected, { staff: true })),
       h('div', { id: 'chat-room-slot' })) : null,
+    selected && selected.kind === 'group' ? guidanceSessionSection(selected, { courseHref: `/ohjaus/kurssi/${enc(courseId)}` }) : null,
     selected ? settingsSection(selected) : null,
     muteSection(course, participants));
   // The unread counts of the other rooms follow while the page is open (the chosen room is read).

@@ -7,7 +7,8 @@ import { loading, errorPanel, scheduleTable, section } from '../ui.js';
 import { statusBox } from '../forms.js';
 import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable } from './courseParts.js';
 import { loadCourseProgram, courseProgramSection } from './program.js';
-import { loadCourseProgressSection, participantPath } from './guideParticipant.js';
+import { participantPath } from './guideParticipant.js';
+import { loadMonitoringSection } from './guideMonitoring.js';
 import { guideChatSection, guideUnreadSection } from './chat.js';
 
 export async function guideCoursesPage(ctx) {
@@ -34,16 +35,16 @@ export async function guideCoursePage(ctx) {
   let enrolments;
   let team;
   let program;
-  let progress;
+  let monitoring;
   let chat;
   try {
-    [course, enrolments, team, program, progress, chat] = await Promise.all([
+    [course, enrolments, team, program, monitoring, chat] = await Promise.all([
       get(`/api/v1/courses/${id}`),
       get(`/api/v1/courses/${id}/participants`),
       get(`/api/v1/courses/${id}/team`),
       loadCourseProgram(ctx.params.id),
       // Shows its own error in its section, so the rest of the page still works without it.
-      loadCourseProgressSection({ courseId: ctx.params.id, basePath: '/ohjaus' }),
+      loadMonitoringSection({ courseId: ctx.params.id, basePath: '/ohjaus' }),
       // The course chat's link and unread count; never fails the page.
       guideChatSection(ctx.params.id),
     ]);
@@ -60,7 +61,7 @@ export async function guideCoursePage(ctx) {
     courseFacts(course),
     courseWarnings(course),
     chat,
-    progress,
+    monitoring,
     section(t('schedule.title'), scheduleTable(course)),
     courseProgramSection(program, { courseId: id, basePath: '/ohjaus' }),
     section(t('enrolment.title'),

@@ -28,7 +28,7 @@ function localNow() {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
-function minutesError(values, field) {
+export function minutesError(values, field) {
   const n = Number(String(values[field] ?? '').trim());
   return Number.isInteger(n) && n >= 1 && n <= 600 ? [] : [{ field, message: t('gguid.minutes_invalid') }];
 }
@@ -37,7 +37,7 @@ function whenError(values, field) {
   return instant(values[field]) ? [] : [{ field, message: t('gguid.when_invalid') }];
 }
 
-function minutesField(name, label, value) {
+export function minutesField(name, label, value) {
   const f = textField({ name, label, type: 'number', value, inputmode: 'numeric', hint: t('gguid.minutes_hint') });
   f.input.setAttribute('min', '1');
   f.input.setAttribute('max', '600');

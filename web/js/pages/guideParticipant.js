@@ -1,5 +1,4 @@
-// Staff views of one participant's rehabilitation (issue 4): the participants' progress table on the
-// guide's course page, and the participant page (/ohjaus/kurssi/{id}/osallistuja/{pid}, for provider
+// Staff views of one participant's rehabilitation (issue 4): the participant page (/ohjaus/kurssi/{id}/osallistuja/{pid}, for provider
 // admins /hallinta/kurssi/{id}/osallistuja/{pid}) with progress, exercise answers and comments,
 // self-rehabilitation tasks with logs and feedback, goals (GAS) and measures.
 //
@@ -19,6 +18,7 @@ import {
 import { formatDate, formatDateTime, formatTime, todayInHelsinki, dateFromIso, mondayOf } from '../format.js';
 import { pick, pickText, isEmptyLocalized, localizedHtml } from '../content.js';
 import { drawGuidance } from './guideGuidance.js';
+import { drawTimeline } from './guideTimeline.js';
 
 // ---- small helpers ----------------------------------------------------------------------------------
 
@@ -164,94 +164,8 @@ function listOf(data, key) {
   return [];
 }
 
-// ---- the guide's course page: participants' progress -------------------------------------------------
-
-/**
- * The participants of a course with their progress (GET /courses/{id}/progress), each name linking
- * to the participant's page; sortable with the buttons in the column headers. Resolves to the
- * section (a failed load shows in the section only).
- */
-export async function loadCourseProgressSection({ courseId, basePath }) {
-  let content;
-  try {
-    const rows = await get(`/api/v1/courses/${encodeURIComponent(courseId)}/progress`);
-    content = progressTable(Array.isArray(rows) ? rows : [], { courseId, basePath });
-  } catch (err) {
-    content = errorPanel(err);
-  }
-  return h('section', { class: 'section', id: 'progress-section', 'aria-labelledby': 'course-progress-title' },
-    h('h2', { id: 'course-progress-title' }, t('staffp.course_progress_title')),
-    h('p', null, t('staffp.course_progress_intro')),
-    content);
-}
-
-const PROGRESS_SORTS = {
-  name: (r) => (r.participant ? r.participant.display_name : '').toLocaleLowerCase(),
-  modules: (r) => r.completed_modules ?? 0,
-  items: (r) => r.completed_items ?? 0,
-  active: (r) => r.active_days_this_week ?? 0,
-  seen: (r) => (r.last_seen_at ? Date.parse(r.last_seen_at) : 0),
-};
-
 export function participantPath(basePath, courseId, participantId) {
   return `${basePath}/kurssi/${encodeURIComponent(courseId)}/osallistuja/${encodeURIComponent(participantId)}`;
-}
-
-function progressTable(rows, { courseId, basePath }) {
-  const wrap = h('div', { class: 'sortable-table' });
-  const state = { key: 'name', dir: 1 };
-  const columns = [
-    { key: 'name', label: t('person.name'), value: (r) => r.participant.display_name,
-      cell: (r) => h('a', { href: participantPath(basePath, courseId, r.participant.id), class: 'participant-link' }, r.participant.display_name) },
-    { key: 'modules', label: t('staffp.col_modules'), value: (r) => `${r.completed_modules ?? 0}/${r.total_modules ?? 0}` },
-    { key: 'items', label: t('staffp.col_items'), value: (r) => `${r.completed_items ?? 0}/${r.total_items ?? 0}` },
-    { key: 'active', label: t('staffp.col_active_days'), value: (r) => r.active_days_this_week ?? 0 },
-    { key: 'seen', label: t('staffp.col_last_seen'), value: (r) => lastSeenText(r.last_seen_at) },
-  ];
-  const sortStatus = h('p', { class: 'visually-hidden', role: 'status' });
-  function draw(focusKey) {
-    const sorted = [...rows].sort((a, b) => {
-      const x = PROGRESS_SORTS[state.key](a);
-      const y = PROGRESS_SORTS[state.key](b);
-      if (x < y) return -state.dir;
-      if (x > y) return state.dir;
-      return PROGRESS_SORTS.name(a) < PROGRESS_SORTS.name(b) ? -1 : 1;
-    });
-    const table = dataTable({
-      caption: t('staffp.course_progress_caption'),
-      filename: 'edistyminen',
-      emptyText: t('staffp.course_progress_empty'),
-      columns,
-      rows: sorted,
-    });
-    // Header buttons sort the rows; aria-sort tells which column and which way (no colour alone).
-    table.querySelectorAll('thead th').forEach((th, i) => {
-      const col = columns[i];
-      const active = state.key === col.key;
-      th.setAttribute('aria-sort', active ? (state.dir === 1 ? 'ascending' : 'descending') : 'none');
-      const button = h('button', { type: 'button', class: 'sort-button', 'data-sort': col.key },
-        col.label,
-        h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (state.dir === 1 ? ' ▲' : ' ▼') : ''),
-        srOnly(`, ${t('staffp.sort_by')}`));
-      button.addEventListener('click', () => {
-        if (state.key === col.key) state.dir = -state.dir;
-        else {
-          state.key = col.key;
-          state.dir = col.key === 'name' ? 1 : -1;
-        }
-        draw(col.key);
-        sortStatus.textContent = t(state.dir === 1 ? 'staffp.sorted_asc' : 'staffp.sorted_desc', { column: col.label });
-      });
-      th.replaceChildren(button);
-    });
-    fill(wrap, table, sortStatus);
-    if (focusKey) {
-      const b = wrap.querySelector(`.sort-button[data-sort="${focusKey}"]`);
-      if (b) b.focus();
-    }
-  }
-  draw(null);
-  return wrap;
 }
 
 // ---- the participant page -----------------------------------------------------------------------------
@@ -289,6 +203,7 @@ export async function participantPage(ctx) {
 
   const sections = {
     progress: sectionShell('edistyminen', t('staffp.progress_title')),
+    timeline: sectionShell('aikajana', t('timeline.title')),
     answers: sectionShell('vastaukset', t('staffp.answers_title')),
     tasks: sectionShell('omakuntoutus', t('staffp.tasks_title')),
     goals: sectionShell('tavoitteet', t('staffp.goals_title')),
@@ -311,6 +226,7 @@ export async function participantPage(ctx) {
   const env = { ctx, cid, pidq, base, person, sections };
   const loaders = {
     progress: () => drawProgress(env),
+    timeline: () => guarded(env, 'timeline', () => drawTimeline(env)),
     answers: () => drawAnswers(env),
     tasks: () => drawTasks(env),
     goals: () => drawGoals(env),
