@@ -51,6 +51,9 @@ mod m20261204_000001_create_contacts;
 mod m20261204_000002_create_guidance_entries;
 mod m20261204_000003_create_guidance_credits;
 mod m20261204_000004_create_guidance_entry_revisions;
+mod m20261204_000010_create_alerts;
+mod m20261204_000011_create_alerts_open_index;
+mod m20261204_000012_add_activity_nudges_to_users;
 mod m20261204_000020_create_chat_guidance_sessions;
 
 pub struct Migrator;
@@ -104,6 +107,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_create_guidance_entries::Migration),
             Box::new(m20261204_000003_create_guidance_credits::Migration),
             Box::new(m20261204_000004_create_guidance_entry_revisions::Migration),
+            Box::new(m20261204_000010_create_alerts::Migration),
+            Box::new(m20261204_000011_create_alerts_open_index::Migration),
+            Box::new(m20261204_000012_add_activity_nudges_to_users::Migration),
             Box::new(m20261204_000020_create_chat_guidance_sessions::Migration),
         ]
     }

@@ -109,6 +109,11 @@ pub struct ServeArgs {
     /// are made; video contacts say the guide gives the link, and phone contacts work as ever.
     #[arg(long, env = "ETAPOLKU_VIDEO_URL_TEMPLATE")]
     pub video_url_template: Option<VideoUrlTemplate>,
+    /// Days without any activity after which a participant in the remote period gets an
+    /// "inactive" alert for the guides and a friendly nudge mail (DESIGN.md §3).
+    #[arg(long, env = "ETAPOLKU_INACTIVE_DAYS", default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(1..=84))]
+    pub inactive_days: u32,
 }
 
 /// A video-call address with exactly one `{room}` placeholder, checked at start.
@@ -161,6 +166,8 @@ pub struct Config {
     pub ws_origins: Vec<String>,
     /// Where contacts' video calls are held; `None`: no links are made.
     pub video_url_template: Option<VideoUrlTemplate>,
+    /// Days without activity that make a participant "inactive" (alerts and the nudge mail).
+    pub inactive_days: u32,
     /// Run the scheduled jobs (reminder mails) in this process. Tests turn it off and call the
     /// jobs themselves with a chosen time.
     pub scheduler: bool,
@@ -198,6 +205,7 @@ impl Config {
                 .filter(|o| !o.is_empty())
                 .collect(),
             video_url_template: serve.video_url_template,
+            inactive_days: serve.inactive_days,
             scheduler: true,
         }
     }

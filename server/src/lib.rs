@@ -1,6 +1,7 @@
 //! Etäpolku server: accounts, courses and the service rules, HTTP API and web UI.
 
 pub mod accounts;
+pub mod alerts;
 pub mod answers;
 pub mod app;
 pub mod audit;

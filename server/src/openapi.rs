@@ -70,6 +70,7 @@ use utoipa::{Modify, OpenApi};
         crate::contacts::routes::staff_cancel, crate::contacts::routes::staff_no_show,
         crate::contacts::routes::staff_invitation,
         crate::monitoring::routes::course_monitoring, crate::monitoring::routes::participant_timeline,
+        crate::alerts::routes::course_alerts, crate::alerts::routes::acknowledge,
         crate::guidance::session_routes::current, crate::guidance::session_routes::start,
         crate::guidance::session_routes::end, crate::guidance::session_routes::save,
         crate::guidance::session_routes::cancel,

@@ -35,7 +35,7 @@ fn mails(app: &TestApp) -> Vec<(String, String)> {
         .collect()
 }
 
-fn mails_to(app: &TestApp, email: &str) -> Vec<String> {
+pub(crate) fn mails_to(app: &TestApp, email: &str) -> Vec<String> {
     mails(app)
         .into_iter()
         .filter(|(to, _)| to.contains(email))

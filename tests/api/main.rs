@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod alerts;
 mod answers;
 mod audit;
 mod auth;

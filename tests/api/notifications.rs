@@ -120,7 +120,7 @@ async fn mail_preferences_are_on_by_default_and_can_be_turned_off() {
         .expect("json");
     assert_eq!(
         me["preferences"],
-        json!({"mail_notifications": true, "task_reminders": true})
+        json!({"mail_notifications": true, "task_reminders": true, "activity_nudges": true})
     );
     let me: Value = app
         .patch(
@@ -134,7 +134,7 @@ async fn mail_preferences_are_on_by_default_and_can_be_turned_off() {
         .expect("json");
     assert_eq!(
         me["preferences"],
-        json!({"mail_notifications": true, "task_reminders": false})
+        json!({"mail_notifications": true, "task_reminders": false, "activity_nudges": true})
     );
     let res = app
         .patch(

@@ -213,6 +213,10 @@ pub struct Preferences {
     /// course (no text). Off by default; absent for participants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_digest: Option<bool>,
+    /// Participants only: a friendly mail after a week or so without visiting (at most one a
+    /// week, no health data). On by default; absent for staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_nudges: Option<bool>,
 }
 
 #[cfg(test)]

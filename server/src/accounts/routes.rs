@@ -60,6 +60,9 @@ pub struct UpdateMe {
     /// Guides only: the daily chat digest.
     #[serde(default)]
     pub chat_digest: Option<bool>,
+    /// Participants only: the friendly mail after a while without visiting.
+    #[serde(default)]
+    pub activity_nudges: Option<bool>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMe, responses((status = 200, body = Me)))]
@@ -92,6 +95,16 @@ pub async fn update_me(
             ));
         }
         active.chat_digest = Set(on);
+    }
+    if let Some(on) = body.activity_nudges {
+        if who.role != Role::Participant {
+            return Err(AppError::field(
+                "activity_nudges",
+                "not_allowed",
+                "these mails are for participants",
+            ));
+        }
+        active.activity_nudges = Set(on);
     }
     active.updated_at = Set(state.now());
     let updated = active.update(&state.db).await?;

@@ -40,6 +40,8 @@ pub async fn me<C: ConnectionTrait>(db: &C, account: &user::Model) -> AppResult<
             mail_notifications: account.mail_notifications,
             task_reminders: account.task_reminders,
             chat_digest: (account.role == Role::Guide.as_str()).then_some(account.chat_digest),
+            activity_nudges: (account.role == Role::Participant.as_str())
+                .then_some(account.activity_nudges),
         },
     })
 }

@@ -201,6 +201,7 @@ mod tests {
             mail_notifications: true,
             task_reminders: true,
             chat_digest: false,
+            activity_nudges: true,
         }
     }
 

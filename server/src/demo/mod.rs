@@ -305,7 +305,11 @@ pub async fn load_program(state: &AppState) -> anyhow::Result<()> {
         active.release_mode = Set("weekly".to_owned());
         active.update(&state.db).await?;
     }
-    journey::load(state).await
+    journey::load(state).await?;
+    // The scheduler's first pass may have run before the courses had their program and journey;
+    // evaluate the alerts again now, so the demo shows them at once (not in ten minutes).
+    crate::alerts::service::evaluate(&state.db, state.config.inactive_days, state.now()).await?;
+    Ok(())
 }
 
 /// Fresh single-use sign-in links for the demo's participant, Swedish participant, guide and admin.

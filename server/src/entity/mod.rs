@@ -3,6 +3,7 @@
 
 pub mod accessibility_feedback;
 pub mod activity_day;
+pub mod alert;
 pub mod answer_comment;
 pub mod answer_submission;
 pub mod audit_log;

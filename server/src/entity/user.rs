@@ -24,6 +24,7 @@ pub struct Model {
     pub mail_notifications: bool,
     pub task_reminders: bool,
     pub chat_digest: bool,
+    pub activity_nudges: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

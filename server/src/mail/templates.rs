@@ -61,7 +61,7 @@ pub(crate) fn render_lines<S: AsRef<str>>(
     }
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -78,15 +78,20 @@ export async function settingsPage(ctx) {
   const digest = me.role === 'guide'
     ? checkboxField({ name: 'chat_digest', label: t('settings.chat_digest'), hint: t('settings.chat_digest_hint'), checked: prefs.chat_digest === true })
     : null;
+  // Participants: a friendly mail after a while without visiting (on unless turned off).
+  const nudge = me.role === 'participant'
+    ? checkboxField({ name: 'activity_nudges', label: t('alerts.settings_nudge'), hint: t('alerts.settings_nudge_hint'), checked: prefs.activity_nudges !== false })
+    : null;
   const mailForm = h('form', { class: 'form', 'data-form': 'mail-preferences' },
     h('fieldset', { class: 'fieldset' }, h('legend', { class: 'field-label' }, t('settings.mail_legend')),
-      notify.wrap, remind ? remind.wrap : null, digest ? digest.wrap : null),
+      notify.wrap, remind ? remind.wrap : null, nudge ? nudge.wrap : null, digest ? digest.wrap : null),
     h('p', { class: 'actions' }, submitButton(t('settings.mail_save'))));
   onSubmit(mailForm, {
     submit: async (v) => {
       const body = { mail_notifications: Boolean(v.mail_notifications) };
       if (remind) body.task_reminders = Boolean(v.task_reminders);
       if (digest) body.chat_digest = Boolean(v.chat_digest);
+      if (nudge) body.activity_nudges = Boolean(v.activity_nudges);
       const updated = await patch('/api/v1/me', body);
       if (updated && updated.id) setCurrentUser(updated);
       showStatus(mailStatus, t('settings.mail_saved'));

@@ -1,0 +1,83 @@
+//! `/api/v1/courses/{id}/alerts*` for the course's staff: the list (reads audited per
+//! participant) and acknowledging with a note (team members only). HTTP only.
+
+use actix_web::{HttpResponse, web};
+use uuid::Uuid;
+
+use crate::alerts::model::{AckNote, Acknowledge, AlertView, CourseAlerts};
+use crate::alerts::service;
+use crate::audit::service::{Access, record_each};
+use crate::auth::extract::{AuthUser, Staff};
+use crate::courses::access::course_for_staff;
+use crate::entity::course;
+use crate::error::{AppError, AppResult, Problem};
+use crate::guidance::service::ensure_guide_of_course;
+use crate::http::json::Json;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/courses/{id}/alerts", web::get().to(course_alerts))
+        .route(
+            "/courses/{id}/alerts/{alert_id}/acknowledge",
+            web::post().to(acknowledge),
+        );
+}
+
+/// One usage-log row per participant whose alerts the staff member read or acknowledged.
+async fn audit(
+    state: &AppState,
+    who: &AuthUser,
+    course: &course::Model,
+    subjects: &[Uuid],
+    action: &'static str,
+) -> AppResult<()> {
+    let access = Access {
+        actor: who,
+        subject: Uuid::nil(),
+        provider_id: Some(course.provider_id),
+        category: "alerts",
+        action,
+        purpose: "guidance",
+    };
+    record_each(&state.db, state.now(), &access, subjects).await
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{id}/alerts", tag = "alerts",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = CourseAlerts, description = "open alerts and those closed in the last 14 days, open first, newest first"),
+              (status = 403, body = Problem, description = "wrong_role (participants)"),
+              (status = 404, body = Problem, description = "not a course of the caller's team (guides) or provider (admins)")))]
+pub async fn course_alerts(
+    state: web::Data<AppState>,
+    who: Staff,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let course = course_for_staff(&state.db, &who.0, *id).await?;
+    let (view, subjects) =
+        service::course_alerts(&state.db, &course, state.config.inactive_days, state.now()).await?;
+    audit(&state, &who.0, &course, &subjects, "read").await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(post, path = "/api/v1/courses/{id}/alerts/{alert_id}/acknowledge", tag = "alerts",
+    request_body = Acknowledge, params(("id" = Uuid, Path), ("alert_id" = Uuid, Path)),
+    responses((status = 200, body = AlertView, description = "acknowledged; it stays open while its reason holds"),
+              (status = 400, body = Problem, description = "validation_failed: `note` required / too_long / invalid"),
+              (status = 403, body = Problem, description = "not_on_team, wrong_role"),
+              (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "alert_closed or alert_acknowledged"),
+              (status = 413, body = Problem, description = "payload_too_large")))]
+pub async fn acknowledge(
+    state: web::Data<AppState>,
+    who: Staff,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<Acknowledge>,
+) -> AppResult<HttpResponse> {
+    let course = ensure_guide_of_course(&state.db, &who.0, path.0).await?;
+    let body = body.into_inner()?;
+    let note = AckNote::parse(&body.note).map_err(|e| AppError::Validation(vec![e]))?;
+    let (view, subject) =
+        service::acknowledge(&state.db, &course, path.1, who.0.id, note, state.now()).await?;
+    audit(&state, &who.0, &course, &[subject], "update").await?;
+    Ok(HttpResponse::Ok().json(view))
+}
