@@ -5,6 +5,7 @@
 //! (the first week's) is due, and the guidance pace line is 40 minutes.
 
 use chrono::Duration;
+use etapolku_server::clock::Clock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -164,6 +165,9 @@ async fn days_without_activity_and_a_contact_left_open_show_as_time_moves_on() {
 
     // Act: Friday 6.3., three days after the contact's planned time.
     app.advance(Duration::days(4));
+    etapolku_server::alerts::service::evaluate(&app.server.db, 7, app.server.clock.now())
+        .await
+        .expect("the alerts pass");
     let guide = app.login(&c.demo.guide.email).await;
     let view = ok_json(app.get(&guide, &monitoring(&c)).await).await;
 
@@ -176,6 +180,16 @@ async fn days_without_activity_and_a_contact_left_open_show_as_time_moves_on() {
     // Monday, Wednesday and Friday were planned; one was done.
     assert_eq!(aino["tasks"]["planned"], 3);
     assert_eq!(aino["tasks"]["done"], 1);
+    // The alerts the pass opened are on her row, as codes the UI words.
+    let kinds: Vec<&str> = aino["open_alerts"]
+        .as_array()
+        .expect("open_alerts")
+        .iter()
+        .filter_map(|a| a["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"contact_overdue"), "{kinds:?}");
+    assert!(kinds.contains(&"program_behind"), "{kinds:?}");
+    assert_eq!(view["inactive_days_limit"], 7);
     // The team's reply marks nothing read for another guide, but reading does for this one.
     let read = format!("/api/v1/chat/rooms/{}/read", c.private);
     let res = app.post(&guide, &read, json!({"seq": 1})).await;

@@ -24,13 +24,9 @@ let courseId = null;
 
 const open = (page, pathname) => openPage(page, stack.baseUrl, pathname);
 
-/** The guide's course page with the alerts section added at the end of <main>. */
+/** The guide's course page, whose alerts section is below the monitoring table. */
 async function openAlerts(page) {
   await open(page, `/ohjaus/kurssi/${courseId}`);
-  await page.evaluate(async (id) => {
-    const { guideAlertsSection } = await import('/js/pages/guideAlerts.js');
-    document.querySelector('main').append(await guideAlertsSection({ courseId: id, basePath: '/ohjaus' }));
-  }, courseId);
   await page.locator('#halytykset .alerts-count').waitFor({ timeout: 20_000 });
 }
 

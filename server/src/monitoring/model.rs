@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::alerts::model::AlertKind;
 use crate::guidance::model::ContactCounts;
 use crate::guidance::pace::Pace;
 use crate::progress::rules::RuleText;
@@ -58,6 +59,15 @@ pub struct MonitoringRow {
     pub open_contacts: OpenContacts,
     /// Messages in the participant's private thread that the viewer has not read.
     pub unread_private: i64,
+    /// Her open alerts (`alerts`), empty in the rows the alerts are evaluated from.
+    pub open_alerts: Vec<AlertFlag>,
+}
+
+/// One open alert on a row.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct AlertFlag {
+    pub kind: AlertKind,
+    pub acknowledged: bool,
 }
 
 /// The course's monitoring view.
@@ -67,6 +77,8 @@ pub struct CourseMonitoring {
     pub phase: &'static str,
     pub remote_week: Option<u8>,
     pub today: NaiveDate,
+    /// Days without activity that open an "inactive" alert (`ETAPOLKU_INACTIVE_DAYS`).
+    pub inactive_days_limit: u32,
     /// The pace rules in words (program and guidance), so nobody has to guess.
     pub rules: Vec<RuleText>,
     pub participants: Vec<MonitoringRow>,

@@ -30,7 +30,14 @@ pub async fn course_monitoring(
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let course = course_for_staff(&state.db, &who.0, *id).await?;
-    let view = service::course_view(&state.db, &course, Some(who.0.id), state.now()).await?;
+    let view = service::course_view(
+        &state.db,
+        &course,
+        Some(who.0.id),
+        state.config.inactive_days,
+        state.now(),
+    )
+    .await?;
     let subjects: Vec<Uuid> = view.participants.iter().map(|r| r.participant.id).collect();
     crate::guidance::routes::audit_subjects(
         &state,

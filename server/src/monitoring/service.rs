@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
 
+use crate::alerts::service::open_alerts;
 use crate::chat::rooms::{private_unread, statement};
 use crate::contacts::model::Status;
 use crate::content::delivery::ReleaseMode;
@@ -19,7 +20,7 @@ use crate::guidance::model::{ContactCounts, INTERIM_REQUIRED};
 use crate::guidance::pace::{self, REQUIRED_MINUTES};
 use crate::guidance::service::{contact_counts, remote_minutes};
 use crate::monitoring::model::{
-    CourseMonitoring, GuidanceRow, MonitoringRow, OpenContacts, ProgramRow,
+    AlertFlag, CourseMonitoring, GuidanceRow, MonitoringRow, OpenContacts, ProgramRow,
 };
 use crate::progress::pace::{PACE_TEXT, program_pace};
 use crate::progress::rules::RuleText;
@@ -91,22 +92,37 @@ pub async fn course_rows<C: ConnectionTrait>(
                 }),
                 open_contacts: open.get(&id).copied().unwrap_or_default(),
                 unread_private: unread.get(&id).copied().unwrap_or(0),
+                open_alerts: Vec::new(),
             }
         })
         .collect())
 }
 
-/// The whole view: the course's phase and week, the pace rules in words, and the rows.
+/// The whole view: the course's phase and week, the pace rules in words, and the rows with their
+/// open alerts (one statement more).
 pub async fn course_view<C: ConnectionTrait>(
     db: &C,
     c: &course::Model,
     viewer: Option<i32>,
+    inactive_days_limit: u32,
     now: DateTime<Utc>,
 ) -> AppResult<CourseMonitoring> {
     let schedule = schedule_of(c)?;
     let today = helsinki_today(now);
     let phase = schedule.phase_on(today);
+    let mut participants = course_rows(db, c, viewer, now).await?;
+    let mut alerts: HashMap<i32, Vec<AlertFlag>> = HashMap::new();
+    for a in open_alerts(db, &[c.id]).await? {
+        alerts.entry(a.participant_id).or_default().push(AlertFlag {
+            kind: a.kind,
+            acknowledged: a.acknowledged,
+        });
+    }
+    for row in &mut participants {
+        row.open_alerts = alerts.remove(&row.participant_id).unwrap_or_default();
+    }
     Ok(CourseMonitoring {
+        inactive_days_limit,
         phase: phase.code(),
         remote_week: phase.remote_week(),
         today,
@@ -120,7 +136,7 @@ pub async fn course_view<C: ConnectionTrait>(
                 text: pace::PACE_TEXT,
             },
         ],
-        participants: course_rows(db, c, viewer, now).await?,
+        participants,
     })
 }
 

@@ -9,6 +9,7 @@ import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolm
 import { loadCourseProgram, courseProgramSection } from './program.js';
 import { participantPath } from './guideParticipant.js';
 import { loadMonitoringSection } from './guideMonitoring.js';
+import { guideAlertsSection } from './guideAlerts.js';
 import { guideChatSection, guideUnreadSection } from './chat.js';
 
 export async function guideCoursesPage(ctx) {
@@ -36,15 +37,18 @@ export async function guideCoursePage(ctx) {
   let team;
   let program;
   let monitoring;
+  let alerts;
   let chat;
   try {
-    [course, enrolments, team, program, monitoring, chat] = await Promise.all([
+    [course, enrolments, team, program, monitoring, alerts, chat] = await Promise.all([
       get(`/api/v1/courses/${id}`),
       get(`/api/v1/courses/${id}/participants`),
       get(`/api/v1/courses/${id}/team`),
       loadCourseProgram(ctx.params.id),
       // Shows its own error in its section, so the rest of the page still works without it.
       loadMonitoringSection({ courseId: ctx.params.id, basePath: '/ohjaus' }),
+      // The open alerts with acknowledging; never fails the page either.
+      guideAlertsSection({ courseId: ctx.params.id, basePath: '/ohjaus' }),
       // The course chat's link and unread count; never fails the page.
       guideChatSection(ctx.params.id),
     ]);
@@ -62,6 +66,7 @@ export async function guideCoursePage(ctx) {
     courseWarnings(course),
     chat,
     monitoring,
+    alerts,
     section(t('schedule.title'), scheduleTable(course)),
     courseProgramSection(program, { courseId: id, basePath: '/ohjaus' }),
     section(t('enrolment.title'),

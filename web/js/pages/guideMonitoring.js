@@ -1,6 +1,7 @@
 // The guide's monitoring view on the course page (issue 6 §3): every participant as a row with
 // last activity, this week's active days, the program and the guidance minutes against their
-// pace lines, task adherence, interim contacts and unread private messages. Text first: each
+// pace lines, task adherence, interim contacts, unread private messages and open alerts (the
+// alerts themselves, with acknowledging, are the section below it: guideAlerts.js). Text first: each
 // status is a word ("tahdissa", "jäljessä"), the colour of its marker only repeats it (A4).
 // Sortable by every column; the CSV button exports the same words (A24).
 
@@ -39,6 +40,14 @@ function tasksText(a) {
   return t('monitor.tasks_done', { done: a.done, planned: a.planned, percent: Math.round(Number(a.ratio || 0) * 100) });
 }
 
+/** "ohjelma jäljessä; viesti vastaamatta (kuitattu)", or "ei hälytyksiä". */
+function alertsText(r, limit) {
+  const list = r.open_alerts || [];
+  if (!list.length) return t('monitor.no_alerts');
+  return list.map((a) => t(`monitor.alert.${a.kind}`, { days: limit })
+    + (a.acknowledged ? ` (${t('monitor.alert_acknowledged')})` : '')).join('; ');
+}
+
 function contactsText(r) {
   const c = r.contacts;
   const parts = [t('monitor.interim', { done: c.interim_done, required: c.interim_required, open: c.interim_open })];
@@ -49,7 +58,7 @@ function contactsText(r) {
 
 const NEVER = Number.MAX_SAFE_INTEGER;
 
-function columns({ courseId, basePath }) {
+function columns({ courseId, basePath, limit }) {
   return [
     { key: 'name', label: t('person.name'), value: (r) => r.participant.display_name,
       sort: (r) => r.participant.display_name.toLocaleLowerCase(),
@@ -68,6 +77,11 @@ function columns({ courseId, basePath }) {
     { key: 'contacts', label: t('monitor.col_contacts'), value: contactsText,
       sort: (r) => r.contacts.interim_done * 10 + r.contacts.interim_open - r.open_contacts.overdue * 100 },
     { key: 'unread', label: t('monitor.col_unread'), value: (r) => r.unread_private },
+    { key: 'alerts', label: t('monitor.col_alerts'), value: (r) => alertsText(r, limit),
+      sort: (r) => (r.open_alerts || []).filter((a) => !a.acknowledged).length * 100 + (r.open_alerts || []).length,
+      cell: (r) => ((r.open_alerts || []).length
+        ? h('a', { href: '#halytykset' }, alertsText(r, limit))
+        : alertsText(r, limit)) },
   ];
 }
 
@@ -94,7 +108,7 @@ export async function loadMonitoringSection({ courseId, basePath }) {
         caption: t('monitor.caption'),
         filename: 'seuranta',
         emptyText: t('staffp.course_progress_empty'),
-        columns: columns({ courseId, basePath }),
+        columns: columns({ courseId, basePath, limit: view.inactive_days_limit }),
         rows,
       }),
     ];
