@@ -105,6 +105,7 @@ test('(S2) the minutes show on the course page\'s monitoring view and on the par
   assert.match(text, /25 min \/ 4 h/, `no guidance minutes in the row: ${text}`);
   assert.match(text, /tahdissa|jäljessä/, `no pace word in the row: ${text}`);
   assert.match(text, /väliyhteydenotot \d\/3 tehty/, `no interim contacts in the row: ${text}`);
+  assert.match(text, /ei hälytyksiä|ohjelma jäljessä|ohjaus jäljessä|sopimatta|kirjaamatta|vastaamatta|ei käynyt/, `no alerts column in the row: ${text}`);
   assert.match(await g.locator('#monitoring-section details summary').innerText(), /Mitä ”tahdissa” tarkoittaa\?/);
   // Sorting by guidance puts the column's aria-sort on.
   await g.click('#monitoring-section .sort-button[data-sort="guidance"]');
