@@ -79,6 +79,33 @@ impl QueryCounter {
     }
 }
 
+/// A raw statement's `$n` parameters as each database writes them (SQLite: `?n`). The statement
+/// must have no `$` of its own.
+pub fn for_backend(backend: sea_orm::DbBackend, sql: &str) -> String {
+    match backend {
+        sea_orm::DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    }
+}
+
+/// Runs a raw statement written with `$n` parameters on either database and reads each row as a
+/// `T` (columns by name).
+pub async fn select_all<C: sea_orm::ConnectionTrait, T: sea_orm::FromQueryResult>(
+    db: &C,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<T>, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            for_backend(backend, sql),
+            values,
+        ))
+        .await?;
+    rows.iter().map(|r| T::from_query_result(r, "")).collect()
+}
+
 /// One writer at a time inside this process on SQLite. SQLite allows a single writer; without
 /// this, concurrent chat sends wait in SQLite's busy handler, which sleeps in steps of up to
 /// 100 ms and made a send's p99 ten times its median under load. Waiting here is a queue

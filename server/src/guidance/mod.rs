@@ -5,6 +5,7 @@
 //! A later chat guidance session records its minutes through [`service::create_entry`] with
 //! `Source::ChatSession`, crediting every participant who took part, in one entry.
 
+pub mod export;
 pub mod model;
 pub mod pace;
 pub mod routes;

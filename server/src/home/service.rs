@@ -280,14 +280,6 @@ fn context_sql(backend: DbBackend) -> String {
     )
 }
 
-/// `$n` parameters as each database writes them (SQLite: `?n`).
-pub(super) fn for_backend(backend: DbBackend, sql: &str) -> String {
-    match backend {
-        DbBackend::Sqlite => sql.replace('$', "?"),
-        _ => sql.to_owned(),
-    }
-}
-
 async fn context<C: ConnectionTrait>(
     db: &C,
     participant_id: i32,
@@ -297,7 +289,7 @@ async fn context<C: ConnectionTrait>(
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
-            for_backend(backend, &context_sql(backend)),
+            crate::db::for_backend(backend, &context_sql(backend)),
             [
                 participant_id.into(),
                 monday_of(today).into(),

@@ -9,6 +9,7 @@ import { coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolm
 import { loadCourseProgram, courseProgramSection } from './program.js';
 import { loadCourseProgressSection, participantPath } from './guideParticipant.js';
 import { guideChatSection, guideUnreadSection } from './chat.js';
+import { ledgerExportSection } from './overview.js';
 
 export async function guideCoursesPage(ctx) {
   ctx.setTitle(t('guide.courses_title'));
@@ -70,5 +71,6 @@ export async function guideCoursePage(ctx) {
         participantHref: (e) => participantPath('/ohjaus', course.id, e.participant.id) })),
     section(t('team.title'),
       teamCheck(team.check),
-      teamTable(team.members || [])));
+      teamTable(team.members || [])),
+    ledgerExportSection(course.id));
 }
