@@ -26,6 +26,7 @@ mod home;
 mod measures;
 mod mfa;
 mod notifications;
+mod overview;
 mod progress;
 mod selfrehab;
 mod selfrehab_goals;
