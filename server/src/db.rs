@@ -88,6 +88,27 @@ pub fn for_backend(backend: sea_orm::DbBackend, sql: &str) -> String {
     }
 }
 
+/// Separates the values of a list folded into one column ([`list_agg`]): a control character no
+/// id or name holds, so one row per participant can carry all her items instead of a row each.
+pub const LIST_SEPARATOR: char = '\u{1f}';
+
+/// The aggregate that folds `expr` of many rows into one value, apart by [`LIST_SEPARATOR`]
+/// (order unspecified).
+pub fn list_agg(backend: sea_orm::DbBackend, expr: &str) -> String {
+    match backend {
+        sea_orm::DbBackend::Postgres => format!("string_agg({expr}, chr(31))"),
+        _ => format!("group_concat({expr}, char(31))"),
+    }
+}
+
+/// The values of a list [`list_agg`] folded (none for NULL).
+pub fn split_list(folded: Option<&str>) -> impl Iterator<Item = &str> {
+    folded
+        .unwrap_or_default()
+        .split(LIST_SEPARATOR)
+        .filter(|v| !v.is_empty())
+}
+
 /// Runs a raw statement written with `$n` parameters on either database and reads each row as a
 /// `T` (columns by name).
 pub async fn select_all<C: sea_orm::ConnectionTrait, T: sea_orm::FromQueryResult>(

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::accounts::model::Language;
 use crate::courses::schedule::Schedule;
-use crate::db::select_all;
+use crate::db::{list_agg, select_all, split_list};
 use crate::error::AppResult;
 use crate::guidance::pace::in_remote_period;
 use crate::http::csv::Csv;
@@ -32,9 +32,6 @@ impl Scope {
         }
     }
 }
-
-/// Names in one value, apart by a control character no name holds (it cannot be typed).
-const NAME_SEPARATOR: char = '\u{1f}';
 
 #[derive(Debug, FromQueryResult)]
 pub struct LedgerRow {
@@ -61,19 +58,14 @@ impl LedgerRow {
     }
 }
 
-fn names_sql(backend: DbBackend) -> &'static str {
-    match backend {
-        DbBackend::Postgres => {
-            "(SELECT string_agg(u.display_name, chr(31) ORDER BY gc.id) \
-               FROM guidance_credits gc JOIN users u ON u.id = gc.participant_id \
-               WHERE gc.entry_id = e.id)"
-        }
-        _ => {
-            "(SELECT group_concat(n.name, char(31)) FROM (SELECT u.display_name AS name \
-               FROM guidance_credits gc JOIN users u ON u.id = gc.participant_id \
-               WHERE gc.entry_id = e.id ORDER BY gc.id) n)"
-        }
-    }
+/// The names an entry credits, in the order credited, folded into one value (`db::list_agg`).
+fn names_sql(backend: DbBackend) -> String {
+    format!(
+        "(SELECT {} FROM (SELECT u.display_name AS name, gc.id AS n \
+           FROM guidance_credits gc JOIN users u ON u.id = gc.participant_id \
+           WHERE gc.entry_id = e.id ORDER BY gc.id) names)",
+        list_agg(backend, "names.name")
+    )
 }
 
 /// The entries in scope, by course and time.
@@ -135,12 +127,7 @@ pub fn csv(lang: Language, rows: &[LedgerRow], with_course: bool) -> Csv {
     let mut file = Csv::new(&header);
     for r in rows {
         let outside = r.outside_remote_period();
-        let participants = r
-            .participants
-            .as_deref()
-            .unwrap_or_default()
-            .split(NAME_SEPARATOR)
-            .filter(|n| !n.is_empty())
+        let participants = split_list(r.participants.as_deref())
             .collect::<Vec<_>>()
             .join(", ");
         let removed = match (r.voided_at, &r.void_reason) {

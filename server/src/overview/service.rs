@@ -2,19 +2,20 @@
 //! statements, each grouped over every course and participant, whatever their number.
 //!
 //! 1. the courses with their site and program version;
-//! 2. the enrolled participants with their decision dates;
+//! 2. the enrolled participants with their decision dates and the ids of the items they have
+//!    completed, folded into one value per participant (as the home reads them), so the rows are
+//!    one per participant, not one per item;
 //! 3. the team members' professions (R-TEAM);
 //! 4. the interim and follow-up contacts by kind and status, with the last one's time;
 //! 5. the first and last measurement day per participant (R-REPORT-31-3);
 //! 6. the remote-period guidance minutes per participant, each course's remote window given as a
 //!    `VALUES` table (the window is Helsinki midnight to Helsinki midnight, which SQL cannot work
-//!    out portably);
-//! 7. the completed modules per participant, with every version's outline (item → module) as a
-//!    `VALUES` table, so a module counts when all its required items are done, as
-//!    `progress::service::module_counts` counts it.
+//!    out portably).
 //!
-//! The outlines come from `progress::outline`'s cache: one query per distinct program version on
-//! a miss, none on a hit, so their number is bounded by the versions in use, not by the courses.
+//! Completed modules are counted from the items by `progress::service::module_counts` against
+//! the version's outline, which comes from `progress::outline`'s cache: one query per distinct
+//! program version on a miss, none on a hit, so their number is bounded by the versions in use,
+//! not by the courses.
 
 use std::collections::{HashMap, HashSet};
 
@@ -27,7 +28,7 @@ use crate::content::delivery::ReleaseMode;
 use crate::courses::model::CourseState;
 use crate::courses::schedule::{Schedule, helsinki_today};
 use crate::courses::service::schedule_of;
-use crate::db::{for_backend, select_all};
+use crate::db::{for_backend, list_agg, select_all, split_list};
 use crate::entity::course;
 use crate::error::AppResult;
 use crate::guidance::model::ContactCounts;
@@ -35,6 +36,8 @@ use crate::guidance::pace::remote_window;
 use crate::overview::checks;
 use crate::overview::model::{CourseOverview, Overview, ParticipantOverview};
 use crate::progress::outline::{Outline, outline_of_version};
+use crate::progress::rules::program_count;
+use crate::progress::service::module_counts;
 use crate::team::composition::{TeamMemberFacts, check_team};
 use crate::team::service::member_facts;
 
@@ -59,6 +62,8 @@ struct PersonRow {
     id: i32,
     uuid: Uuid,
     display_name: String,
+    /// The completed items' ids, folded into one value (`db::list_agg`).
+    done_items: Option<String>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -152,59 +157,10 @@ async fn minutes<C: ConnectionTrait>(
         .collect())
 }
 
-/// Completed modules per (course, participant): the items done per module, compared with the
-/// module's size, for every version's outline at once.
-async fn completed_modules<C: ConnectionTrait>(
-    db: &C,
-    provider_id: i32,
-    outlines: &HashMap<i32, std::sync::Arc<Outline>>,
-) -> AppResult<HashMap<(i32, i32), usize>> {
-    let mut values = course_filter(provider_id);
-    let mut rows = Vec::new();
-    for (version_id, outline) in outlines {
-        for m in &outline.modules {
-            let ids: HashSet<&str> = m.items.iter().map(|it| it.id.as_str()).collect();
-            let (module, size) = (
-                i32::try_from(m.number).unwrap_or(i32::MAX),
-                i32::try_from(ids.len()).unwrap_or(i32::MAX),
-            );
-            for id in ids {
-                let n = values.len();
-                rows.push(format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
-                values.extend([
-                    (*version_id).into(),
-                    id.to_owned().into(),
-                    module.into(),
-                    size.into(),
-                ]);
-            }
-        }
-    }
-    if rows.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let text = format!(
-        "WITH o(version_id, item_id, module, size) AS (VALUES {}) \
-         SELECT x.course_id, x.participant_id, COUNT(*) AS n FROM ( \
-           SELECT ip.course_id, ip.participant_id, o.module, o.size, COUNT(*) AS done \
-           FROM courses c JOIN item_progress ip ON ip.course_id = c.id \
-           JOIN o ON o.version_id = c.program_version_id AND o.item_id = ip.item_id \
-           WHERE c.id IN ({COURSES}) AND ip.completed_at IS NOT NULL \
-           GROUP BY ip.course_id, ip.participant_id, o.module, o.size) x \
-         WHERE x.done = x.size \
-         GROUP BY x.course_id, x.participant_id",
-        rows.join(", ")
-    );
-    let sums: Vec<SumRow> = select_all(db, &text, values).await?;
-    Ok(sums
-        .into_iter()
-        .map(|r| {
-            (
-                (r.course_id, r.participant_id),
-                usize::try_from(r.n).unwrap_or(0),
-            )
-        })
-        .collect())
+/// Complete modules, as the progress views count them (`module_counts`, `program_count`).
+fn completed_modules(outline: &Outline, done_items: Option<&str>) -> usize {
+    let done: HashSet<&str> = split_list(done_items).collect();
+    program_count(&module_counts(outline, &done)).completed_modules
 }
 
 /// The overview of every course of the provider on `now` (see the module's notes for the
@@ -219,10 +175,13 @@ pub async fn overview<C: ConnectionTrait>(
     let people: Vec<PersonRow> = select_all(
         db,
         &format!(
-            "SELECT e.course_id, e.decision_date, u.id, u.uuid, u.display_name \
+            "SELECT e.course_id, e.decision_date, u.id, u.uuid, u.display_name, \
+               (SELECT {} FROM item_progress ip WHERE ip.participant_id = e.participant_id \
+                 AND ip.course_id = e.course_id AND ip.completed_at IS NOT NULL) AS done_items \
              FROM enrolments e JOIN users u ON u.id = e.participant_id \
              WHERE e.course_id IN ({COURSES}) \
-             ORDER BY u.display_name, u.id"
+             ORDER BY u.display_name, u.id",
+            list_agg(db.get_database_backend(), "ip.item_id")
         ),
         course_filter(provider_id),
     )
@@ -275,7 +234,6 @@ pub async fn overview<C: ConnectionTrait>(
         }
     }
     let minutes = minutes(db, &windows).await?;
-    let modules = completed_modules(db, provider_id, &outlines).await?;
 
     let mut team_facts: HashMap<i32, Vec<TeamMemberFacts>> = HashMap::new();
     for t in &team {
@@ -314,10 +272,6 @@ pub async fn overview<C: ConnectionTrait>(
         let release = ReleaseMode::parse(&c.release_mode);
         let outline = c.program_version_id.and_then(|v| outlines.get(&v));
         let total_modules = outline.map(|o| o.modules.len());
-        // A module without required items is complete for everyone (`ModuleCount::complete`).
-        let empty_modules = outline.map_or(0, |o| {
-            o.modules.iter().filter(|m| m.items.is_empty()).count()
-        });
         let enrolled = by_course.remove(&c.id).unwrap_or_default();
         let participants = enrolled
             .into_iter()
@@ -328,7 +282,7 @@ pub async fn overview<C: ConnectionTrait>(
                     .get(&key)
                     .copied()
                     .unwrap_or_else(ContactCounts::none);
-                let done = modules.get(&key).copied().unwrap_or(0) + empty_modules;
+                let done = outline.map_or(0, |o| completed_modules(o, p.done_items.as_deref()));
                 let held = last_follow_up.get(&key).copied();
                 ParticipantOverview {
                     id: p.uuid,
