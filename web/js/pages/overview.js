@@ -33,13 +33,16 @@ export function reasonText(check) {
   return tOr(`overview.reason.${check.code}`, check.code, params);
 }
 
-/** "● Huomio: 30 / 240 min …": the word first, the marker hidden from screen readers. */
-export function statusCell(check) {
+/**
+ * "● Huomio 30 / 240 min …": the word first, the marker hidden from screen readers; the rule id
+ * after the reason unless the column's heading names it.
+ */
+export function statusCell(check, { rule = true } = {}) {
   return h('span', { class: `ov-check ov-${check.status}`, 'data-status': check.status },
     h('span', { class: 'ov-marker', 'aria-hidden': 'true' }),
     h('strong', { class: 'ov-word' }, t(`overview.status.${check.status}`)),
     ' ', h('span', { class: 'ov-reason' }, reasonText(check)),
-    ' ', h('span', { class: 'ov-rule' }, `(${check.rule})`));
+    rule ? [' ', h('span', { class: 'ov-rule' }, `(${check.rule})`)] : null);
 }
 
 /**
@@ -83,14 +86,15 @@ export function ledgerExportSection(courseId) {
 
 // ---- one course's table ----------------------------------------------------------------------
 
+/** The participant columns: the check, its heading and rule, and the value that orders a status. */
 const COLUMNS = [
-  { key: 'guidance', head: 'overview.head.guidance', sort: (p) => p.remote_minutes },
-  { key: 'interim', head: 'overview.head.interim', sort: (p) => p.contacts.interim_done * 10 + p.contacts.interim_open },
-  { key: 'follow_up', head: 'overview.head.follow_up', sort: (p) => p.contacts.follow_up_done * 10 + p.contacts.follow_up_open },
-  { key: 'program', head: 'overview.head.program', sort: (p) => p.completed_modules },
-  { key: 'window', head: 'overview.head.window', sort: (p) => p.window.params.date || '' },
-  { key: 'feedback', head: 'overview.head.feedback', sort: (p) => p.feedback.params.date || '' },
-  { key: 'report', head: 'overview.head.report', sort: (p) => p.report.params.date || '' },
+  { key: 'guidance', head: 'overview.head.guidance', rule: 'R-GUIDANCE-4H', sort: (p) => p.remote_minutes },
+  { key: 'interim', head: 'overview.head.interim', rule: 'R-INTERIM-3', sort: (p) => p.contacts.interim_done * 10 + p.contacts.interim_open },
+  { key: 'follow_up', head: 'overview.head.follow_up', rule: 'R-FOLLOWUP', sort: (p) => p.contacts.follow_up_done * 10 + p.contacts.follow_up_open },
+  { key: 'program', head: 'overview.head.program', rule: 'R-CONTENT-FULL', sort: (p) => p.completed_modules },
+  { key: 'window', head: 'overview.head.window', rule: 'R-WINDOW-20M', sort: (p) => p.window.params.date || '' },
+  { key: 'feedback', head: 'overview.head.feedback', rule: 'R-FEEDBACK-2W', sort: (p) => p.feedback.params.date || '' },
+  { key: 'report', head: 'overview.head.report', rule: 'R-REPORT-31-3', sort: (p) => p.report.params.date || '' },
 ];
 
 function compare(a, b) {
@@ -114,7 +118,8 @@ function participantsTable(course) {
     ...COLUMNS.map((c) => ({ key: c.key, label: t(c.head), column: c }))];
   const ths = heads.map((head) => {
     const button = h('button', { type: 'button', class: 'ov-sort', 'data-sort': head.key },
-      head.label, srOnly(t('overview.sort_hint')));
+      head.label, head.column ? h('span', { class: 'ov-rule' }, ` ${head.column.rule}`) : null,
+      srOnly(t('overview.sort_hint')));
     const th = h('th', { scope: 'col' }, button);
     button.addEventListener('click', () => {
       state.descending = state.by === head.key ? !state.descending : false;
@@ -134,7 +139,7 @@ function participantsTable(course) {
     });
     fill(tbody, rows.map((p) => h('tr', { 'data-participant': p.id },
       h('th', { scope: 'row' }, h('a', { href: `/hallinta/kurssi/${course.id}/osallistuja/${p.id}` }, p.display_name)),
-      COLUMNS.map((c) => h('td', { 'data-check': c.key }, statusCell(p[c.key]))))));
+      COLUMNS.map((c) => h('td', { 'data-check': c.key }, statusCell(p[c.key], { rule: false }))))));
   }
   draw();
   const table = h('table', { class: 'data-table ov-table' },
