@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, web_dir: std::path::PathBuf) {
                 .configure(crate::contacts::routes::routes)
                 .configure(crate::monitoring::routes::routes)
                 .configure(crate::alerts::routes::routes)
+                .configure(crate::overview::routes::routes)
                 .configure(crate::chat::routes::routes)
                 .configure(crate::chat::moderation_routes::routes)
                 .default_service(web::to(|| async {

@@ -79,6 +79,54 @@ impl QueryCounter {
     }
 }
 
+/// A raw statement's `$n` parameters as each database writes them (SQLite: `?n`). The statement
+/// must have no `$` of its own.
+pub fn for_backend(backend: sea_orm::DbBackend, sql: &str) -> String {
+    match backend {
+        sea_orm::DbBackend::Sqlite => sql.replace('$', "?"),
+        _ => sql.to_owned(),
+    }
+}
+
+/// Separates the values of a list folded into one column ([`list_agg`]): a control character no
+/// id or name holds, so one row per participant can carry all her items instead of a row each.
+pub const LIST_SEPARATOR: char = '\u{1f}';
+
+/// The aggregate that folds `expr` of many rows into one value, apart by [`LIST_SEPARATOR`]
+/// (order unspecified).
+pub fn list_agg(backend: sea_orm::DbBackend, expr: &str) -> String {
+    match backend {
+        sea_orm::DbBackend::Postgres => format!("string_agg({expr}, chr(31))"),
+        _ => format!("group_concat({expr}, char(31))"),
+    }
+}
+
+/// The values of a list [`list_agg`] folded (none for NULL).
+pub fn split_list(folded: Option<&str>) -> impl Iterator<Item = &str> {
+    folded
+        .unwrap_or_default()
+        .split(LIST_SEPARATOR)
+        .filter(|v| !v.is_empty())
+}
+
+/// Runs a raw statement written with `$n` parameters on either database and reads each row as a
+/// `T` (columns by name).
+pub async fn select_all<C: sea_orm::ConnectionTrait, T: sea_orm::FromQueryResult>(
+    db: &C,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<T>, sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            for_backend(backend, sql),
+            values,
+        ))
+        .await?;
+    rows.iter().map(|r| T::from_query_result(r, "")).collect()
+}
+
 /// One writer at a time inside this process on SQLite. SQLite allows a single writer; without
 /// this, concurrent chat sends wait in SQLite's busy handler, which sleeps in steps of up to
 /// 100 ms and made a send's p99 ten times its median under load. Waiting here is a queue

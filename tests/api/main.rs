@@ -30,6 +30,7 @@ mod measures;
 mod mfa;
 mod monitoring;
 mod notifications;
+mod overview;
 mod progress;
 mod selfrehab;
 mod selfrehab_goals;

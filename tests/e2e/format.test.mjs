@@ -38,3 +38,12 @@ test('weeks start on Monday', () => {
 test('a date range reads "ma 6.10.2025 – la 11.10.2025"', () => {
   assert.equal(f.formatRange('2025-10-06', '2025-10-11', 'fi'), 'ma 6.10.2025 – la 11.10.2025');
 });
+
+test('CSV cells follow the server\'s rules: quoting, line breaks and the formula guard', async () => {
+  const { csvCell, toCsv } = await import(pathToFileURL(path.join(REPO_ROOT, 'web', 'js', 'csv.js')).href);
+  const fs = await import('node:fs');
+  const cases = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests', 'e2e', 'csv-cases.json'), 'utf8'));
+  assert.ok(cases.length >= 10);
+  for (const [input, expected] of cases) assert.equal(csvCell(input), expected, JSON.stringify(input));
+  assert.equal(toCsv(['a', 'b'], [['1', '=2']]), "a;b\r\n1;'=2");
+});

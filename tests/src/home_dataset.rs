@@ -34,6 +34,8 @@ pub struct Dataset {
     pub tokens: Vec<String>,
     /// Rows written, all tables together.
     pub rows: usize,
+    /// The provider every course belongs to.
+    pub provider_id: i32,
 }
 
 pub async fn seed(
@@ -126,7 +128,11 @@ pub async fn seed(
         rows += group_chat(&txn, &course, &people, now).await?;
         txn.commit().await?;
     }
-    Ok(Dataset { tokens, rows })
+    Ok(Dataset {
+        tokens,
+        rows,
+        provider_id: provider.id,
+    })
 }
 
 /// A participant `p{p}.c{c}@{domain}` enrolled on `course` (decided 90 and enrolled 80 days before
@@ -141,8 +147,9 @@ pub async fn signed_in_participant<C: ConnectionTrait>(
     (p, c, domain): (usize, usize, &str),
     now: DateTime<Utc>,
 ) -> Result<(user::Model, String)> {
-    let person = create_user(
+    let (person, token) = signed_in_user(
         txn,
+        keys,
         NewUser {
             provider_id: Some(provider_id),
             email: Email::parse(&format!("p{p}.c{c}@{domain}")).map_err(anyhow::Error::msg)?,
@@ -168,6 +175,17 @@ pub async fn signed_in_participant<C: ConnectionTrait>(
     }
     .insert(txn)
     .await?;
+    Ok((person, token))
+}
+
+/// An account with a live session, and an access token for it.
+pub async fn signed_in_user<C: ConnectionTrait>(
+    txn: &C,
+    keys: &JwtKeys,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<(user::Model, String)> {
+    let person = create_user(txn, new, now).await?;
     let issued = session::start(txn, &person, now).await?;
     let token = keys.issue(&person, issued.family, issued.family_expires_at, now)?;
     Ok((person, token))

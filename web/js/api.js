@@ -151,7 +151,7 @@ export function refresh() {
  * One API call. `body` is sent as JSON. Resolves with the parsed JSON (or null for 204/202 without
  * a body); rejects with ApiError. A 401 triggers one refresh and one retry.
  */
-export async function api(method, path, body, { retry = true, text = false } = {}) {
+export async function api(method, path, body, { retry = true, text = false, file = false } = {}) {
   if (state.token && Date.now() > state.expiresAt - 30_000) {
     await refresh().catch(() => false);
   }
@@ -170,13 +170,15 @@ export async function api(method, path, body, { retry = true, text = false } = {
   }
   if (res.status === 401 && retry && state.token && !path.startsWith('/api/v1/auth/')) {
     const ok = await refresh().catch(() => false);
-    if (ok) return api(method, path, body, { retry: false, text });
+    if (ok) return api(method, path, body, { retry: false, text, file });
     const err = await parseError(res);
     err.code = 'session_ended';
     throw err;
   }
   if (!res.ok) throw await parseError(res);
   if (res.status === 204) return null;
+  // A file keeps its bytes: res.text() would drop a CSV's byte-order mark.
+  if (file) return { blob: await res.blob(), filename: attachmentName(res) };
   const raw = await res.text();
   if (text) return raw;
   if (!raw) return null;
@@ -246,7 +248,15 @@ export async function upload(path, formData, { onProgress, onUploaded, retry = t
   return { status: result.status, body };
 }
 
+/** The file name a download's Content-Disposition gives, or null. */
+function attachmentName(res) {
+  const match = /filename="?([^";]+)"?/i.exec(res.headers.get('Content-Disposition') || '');
+  return match ? match[1] : null;
+}
+
 export const get = (path) => api('GET', path);
+/** A GET of a file the server makes (a CSV export): resolves with {blob, filename}. */
+export const getFile = (path) => api('GET', path, undefined, { file: true });
 /** A GET whose answer is not JSON (a calendar invitation): resolves with the text. */
 export const getText = (path) => api('GET', path, undefined, { text: true });
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);

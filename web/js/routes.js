@@ -20,6 +20,7 @@ const programs = () => import('./pages/programs.js');
 const guideParticipant = () => import('./pages/guideParticipant.js');
 const chat = () => import('./pages/chat.js');
 const meetings = () => import('./pages/meetings.js');
+const overview = () => import('./pages/overview.js');
 
 export const routes = [
   route('signin', '/kirjaudu', { access: 'public', nav: 'signin', signedOutOnly: true, load: async () => (await auth()).signInPage }),
@@ -47,6 +48,7 @@ export const routes = [
   route('admin-course', '/hallinta/kurssi/:id', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await admin()).adminCoursePage }),
   route('admin-program-module', '/hallinta/kurssi/:id/ohjelma/:n', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await program()).staffModulePage }),
   route('admin-participant', '/hallinta/kurssi/:id/osallistuja/:pid', { roles: STAFF_ADMIN, nav: 'courses', load: async () => (await guideParticipant()).participantPage }),
+  route('admin-overview', '/hallinta/yhteenveto', { roles: STAFF_ADMIN, nav: 'overview', load: async () => (await overview()).overviewPage }),
   route('admin-programs', '/hallinta/ohjelmat', { roles: STAFF_ADMIN, nav: 'programs', load: async () => (await programs()).programsPage }),
   route('admin-staff', '/hallinta/henkilosto', { roles: STAFF_ADMIN, nav: 'staff', load: async () => (await admin()).staffPage }),
   route('admin-participants', '/hallinta/osallistujat', { roles: STAFF_ADMIN, nav: 'participants', load: async () => (await admin()).participantsPage }),
@@ -87,6 +89,7 @@ export function navFor(me) {
     case 'platform_admin':
       return [
         { key: 'courses', href: '/hallinta', label: 'nav.courses' },
+        { key: 'overview', href: '/hallinta/yhteenveto', label: 'overview.nav' },
         { key: 'programs', href: '/hallinta/ohjelmat', label: 'nav.programs' },
         { key: 'staff', href: '/hallinta/henkilosto', label: 'nav.staff' },
         { key: 'participants', href: '/hallinta/osallistujat', label: 'nav.participants' },

@@ -6,6 +6,7 @@
 //! [`service::create_entry`] with `Source::ChatSession`, crediting every participant who took
 //! part, in one entry.
 
+pub mod export;
 pub mod model;
 pub mod pace;
 pub mod routes;

@@ -425,6 +425,31 @@ pub struct ContactCounts {
     pub follow_up_open: i64,
 }
 
+impl ContactCounts {
+    /// No contacts yet, against the 3 interim contacts required.
+    pub fn none() -> ContactCounts {
+        ContactCounts {
+            interim_required: INTERIM_REQUIRED,
+            ..ContactCounts::default()
+        }
+    }
+
+    /// Adds `n` contacts of one kind and status (as stored): done ones, and open ones (planned,
+    /// confirmed or waiting for a new time); the pre-contact and cancelled or missed ones count for
+    /// nothing here.
+    pub fn add(&mut self, kind: &str, status: &str, n: i64) {
+        let done = status == "done";
+        let open = matches!(status, "planned" | "confirmed" | "reschedule_requested");
+        match (kind, done, open) {
+            ("interim", true, _) => self.interim_done += n,
+            ("interim", _, true) => self.interim_open += n,
+            ("follow_up", true, _) => self.follow_up_done += n,
+            ("follow_up", _, true) => self.follow_up_open += n,
+            _ => {}
+        }
+    }
+}
+
 /// One participant's guidance time against R-GUIDANCE-4H, and her contacts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ParticipantGuidance {

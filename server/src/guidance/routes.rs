@@ -7,14 +7,17 @@ use uuid::Uuid;
 
 use crate::accounts::service::find_by_uuid;
 use crate::audit::service::{Access, record_each};
-use crate::auth::extract::{AuthUser, Participant, Staff};
+use crate::auth::extract::{AuthUser, Participant, ProviderAdmin, Staff};
 use crate::courses::access::{course_for_staff, course_participant_for_staff};
+use crate::courses::schedule::helsinki_today;
 use crate::courses::service::my_course_row;
 use crate::entity::{course, user};
 use crate::error::{AppError, AppResult, Problem};
+use crate::guidance::export::{self, Scope};
 use crate::guidance::model::*;
 use crate::guidance::service::{self, Recording, ensure_guide_of_course};
 use crate::http::json::Json;
+use crate::overview::model::ExportQuery;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -23,6 +26,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/courses/{id}/guidance/entries",
             web::post().to(create_entry),
+        )
+        .route(
+            "/courses/{id}/guidance/entries.csv",
+            web::get().to(course_ledger_export),
+        )
+        .route(
+            "/guidance/entries.csv",
+            web::get().to(provider_ledger_export),
         )
         .route(
             "/courses/{id}/guidance/entries/{eid}",
@@ -226,4 +237,52 @@ pub async fn void_entry(
     audit_people(&state, &who.0, &course, &people, "guidance", "delete").await?;
     let view = service::entry_view(&state.db, &course, entry).await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses/{id}/guidance/entries.csv", tag = "guidance",
+    params(("id" = Uuid, Path), ExportQuery),
+    responses((status = 200, content_type = "text/csv", description = "the course's ledger, removed entries marked: UTF-8 with a BOM, `;` between cells, CRLF, the header and words in `lang`"),
+              (status = 400, body = Problem, description = "invalid_query: `lang` is not fi, sv or en"),
+              (status = 404, body = Problem)))]
+pub async fn course_ledger_export(
+    state: web::Data<AppState>,
+    who: Staff,
+    id: web::Path<Uuid>,
+    q: web::Query<ExportQuery>,
+) -> AppResult<HttpResponse> {
+    let course = course_for_staff(&state.db, &who.0, *id).await?;
+    let scope = Scope::Course(course.id);
+    let subjects = export::credited(&state.db, scope).await?;
+    audit_subjects(&state, &who.0, &course, &subjects, "guidance", "export").await?;
+    let rows = export::rows(&state.db, scope).await?;
+    let lang = q.language();
+    Ok(export::csv(lang, &rows, false)
+        .into_response(&export::file_name(lang, helsinki_today(state.now()))))
+}
+
+#[utoipa::path(get, path = "/api/v1/guidance/entries.csv", tag = "provider", params(ExportQuery),
+    responses((status = 200, content_type = "text/csv", description = "the ledgers of every course of the provider, with a course column"),
+              (status = 400, body = Problem, description = "invalid_query"),
+              (status = 403, body = Problem, description = "wrong_role: provider admins only")))]
+pub async fn provider_ledger_export(
+    state: web::Data<AppState>,
+    who: ProviderAdmin,
+    q: web::Query<ExportQuery>,
+) -> AppResult<HttpResponse> {
+    let provider_id = who.provider_id()?;
+    let scope = Scope::Provider(provider_id);
+    let subjects = export::credited(&state.db, scope).await?;
+    let access = Access {
+        actor: &who.0,
+        subject: Uuid::nil(),
+        provider_id: Some(provider_id),
+        category: "guidance",
+        action: "export",
+        purpose: "course_administration",
+    };
+    record_each(&state.db, state.now(), &access, &subjects).await?;
+    let rows = export::rows(&state.db, scope).await?;
+    let lang = q.language();
+    Ok(export::csv(lang, &rows, true)
+        .into_response(&export::file_name(lang, helsinki_today(state.now()))))
 }

@@ -608,22 +608,9 @@ pub async fn contact_counts<C: ConnectionTrait>(
     let rows: Vec<(i32, String, String, i64)> = q.into_tuple().all(db).await?;
     let mut out: HashMap<i32, ContactCounts> = HashMap::new();
     for (pid, kind, status, n) in rows {
-        let c = out.entry(pid).or_insert(ContactCounts {
-            interim_required: INTERIM_REQUIRED,
-            ..ContactCounts::default()
-        });
-        let done = status == "done";
-        let open = matches!(
-            status.as_str(),
-            "planned" | "confirmed" | "reschedule_requested"
-        );
-        match (kind.as_str(), done, open) {
-            ("interim", true, _) => c.interim_done += n,
-            ("interim", _, true) => c.interim_open += n,
-            ("follow_up", true, _) => c.follow_up_done += n,
-            ("follow_up", _, true) => c.follow_up_open += n,
-            _ => {}
-        }
+        out.entry(pid)
+            .or_insert_with(ContactCounts::none)
+            .add(&kind, &status, n);
     }
     Ok(out)
 }
@@ -640,10 +627,7 @@ fn summary_of(
         remote_minutes: minutes,
         required_minutes: REQUIRED_MINUTES,
         pace: pace(schedule, now, minutes),
-        contacts: contacts.unwrap_or(ContactCounts {
-            interim_required: INTERIM_REQUIRED,
-            ..ContactCounts::default()
-        }),
+        contacts: contacts.unwrap_or_else(ContactCounts::none),
     }
 }
 

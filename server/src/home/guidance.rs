@@ -54,7 +54,7 @@ pub async fn guidance_part<C: ConnectionTrait>(
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
-            super::service::for_backend(backend, SQL),
+            crate::db::for_backend(backend, SQL),
             [
                 participant_id.into(),
                 course_id.into(),

@@ -15,6 +15,7 @@ use crate::courses::model::TeamContact;
 use crate::courses::schedule::Phase;
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::schedule_of;
+use crate::db::{list_agg, split_list};
 use crate::entity::course;
 use crate::error::{AppError, AppResult};
 use crate::home::guidance::{HomeGuidance, guidance_part};
@@ -123,11 +124,7 @@ pub async fn home<C: ConnectionTrait>(
         (Some(id), Some(uuid)) => Some(outline_of_version(db, id, uuid).await?),
         _ => None,
     };
-    let completed: HashSet<&str> = ctx
-        .completed
-        .split(ITEM_SEPARATOR)
-        .filter(|id| !id.is_empty())
-        .collect();
+    let completed: HashSet<&str> = split_list(Some(&ctx.completed)).collect();
     let (guidance, next_contact) =
         guidance_part(db, c.id, &schedule, participant_id, now, video).await?;
     let (module, progress) = match &outline {
@@ -213,14 +210,11 @@ struct Context {
     unread: u64,
     unread_messages: u64,
     goals: u64,
-    /// Ids of the completed items, joined by [`ITEM_SEPARATOR`] (one row instead of one per item).
+    /// Ids of the completed items, folded into one value (`db::list_agg`: one row instead of one per item).
     completed: String,
     /// The active tasks started by today, as a JSON array of [`TaskRow`] (one value, not one row each).
     tasks: String,
 }
-
-/// Joins completed item ids in one value; a control character no item id contains.
-const ITEM_SEPARATOR: char = '\u{1f}';
 
 /// One statement for the course (as `my_course_row` picks it), its program version, the personal
 /// guide, the active tasks with today's log (as one JSON array), unread notices, unread chat messages (counted as `chat::rooms::unread` counts them: the
@@ -229,10 +223,7 @@ const ITEM_SEPARATOR: char = '\u{1f}';
 /// items: the home is read often, and every statement (and every row) costs a round trip to the
 /// database.
 fn context_sql(backend: DbBackend) -> String {
-    let joined = match backend {
-        DbBackend::Postgres => "string_agg(ip.item_id, chr(31))",
-        _ => "group_concat(ip.item_id, char(31))",
-    };
+    let joined = list_agg(backend, "ip.item_id");
     // SQLite keeps a uuid as a 16-byte blob, which its JSON cannot hold: it goes as hex.
     let (tasks_open, tasks_close, object, task_uuid) = match backend {
         DbBackend::Postgres => (
@@ -280,14 +271,6 @@ fn context_sql(backend: DbBackend) -> String {
     )
 }
 
-/// `$n` parameters as each database writes them (SQLite: `?n`).
-pub(super) fn for_backend(backend: DbBackend, sql: &str) -> String {
-    match backend {
-        DbBackend::Sqlite => sql.replace('$', "?"),
-        _ => sql.to_owned(),
-    }
-}
-
 async fn context<C: ConnectionTrait>(
     db: &C,
     participant_id: i32,
@@ -297,7 +280,7 @@ async fn context<C: ConnectionTrait>(
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
-            for_backend(backend, &context_sql(backend)),
+            crate::db::for_backend(backend, &context_sql(backend)),
             [
                 participant_id.into(),
                 monday_of(today).into(),

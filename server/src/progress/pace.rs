@@ -73,6 +73,7 @@ pub const PACE_TEXT: Texts = Texts {
 };
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use chrono::Days;

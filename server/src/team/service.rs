@@ -86,17 +86,20 @@ pub async fn members<C: ConnectionTrait>(
         .collect())
 }
 
+/// What R-TEAM needs to know of one member, from the stored profession; a member without a
+/// known profession fills no role.
+pub fn member_facts(profession: Option<&str>, service_manager: bool) -> Option<TeamMemberFacts> {
+    Some(TeamMemberFacts {
+        profession: Profession::parse(profession?).ok()?,
+        service_manager,
+    })
+}
+
 pub async fn check<C: ConnectionTrait>(db: &C, course_id: i32) -> AppResult<TeamCheck> {
     let facts: Vec<TeamMemberFacts> = members(db, course_id)
         .await?
         .iter()
-        .filter_map(|(u, t)| {
-            let profession = Profession::parse(u.profession.as_deref()?).ok()?;
-            Some(TeamMemberFacts {
-                profession,
-                service_manager: t.service_manager,
-            })
-        })
+        .filter_map(|(u, t)| member_facts(u.profession.as_deref(), t.service_manager))
         .collect();
     Ok(check_team(&facts))
 }

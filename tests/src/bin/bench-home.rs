@@ -18,11 +18,12 @@
 //! It asserts nothing about time: it prints figures (see tests/README.md).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use chrono::{Days, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use clap::Parser;
+use etapolku_tests::bench::{load, wednesday_of_remote_week_12};
 use etapolku_tests::home_dataset::{self, Dataset};
 use etapolku_tests::spawn::spawn_app_at;
 
@@ -43,107 +44,13 @@ struct Args {
     path: String,
 }
 
-struct Run {
-    requests: usize,
-    errors: usize,
-    elapsed: Duration,
-    latencies_us: Vec<u64>,
-}
-
-impl Run {
-    fn rps(&self) -> f64 {
-        self.requests as f64 / self.elapsed.as_secs_f64()
-    }
-
-    fn percentile_ms(&mut self, p: f64) -> f64 {
-        if self.latencies_us.is_empty() {
-            return f64::NAN;
-        }
-        self.latencies_us.sort_unstable();
-        let rank = ((p / 100.0) * (self.latencies_us.len() - 1) as f64).round() as usize;
-        self.latencies_us[rank] as f64 / 1000.0
-    }
-}
-
-/// `connections` loops, each with its own client (its own connection), sending requests to
-/// `path` until the time is up; the n-th request of a loop uses token n mod len.
-async fn load(
-    base: &str,
-    path: &str,
-    tokens: Arc<Vec<String>>,
-    connections: usize,
-    seconds: u64,
-) -> Result<Run> {
-    let warm_up = Instant::now() + Duration::from_secs(1);
-    let deadline = warm_up + Duration::from_secs(seconds);
-    let mut tasks = Vec::new();
-    for worker in 0..connections {
-        let url = format!("{base}{path}");
-        let tokens = tokens.clone();
-        tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder()
-                .pool_max_idle_per_host(1)
-                .build()
-                .context("client")?;
-            let mut latencies = Vec::with_capacity(4096);
-            let mut errors = 0usize;
-            let mut n = worker;
-            loop {
-                let started = Instant::now();
-                if started >= deadline {
-                    break;
-                }
-                let token = &tokens[n % tokens.len()];
-                n += connections;
-                let res = client.get(&url).bearer_auth(token).send().await;
-                let ok = match res {
-                    Ok(r) => {
-                        let status = r.status();
-                        r.bytes().await.is_ok() && status.is_success()
-                    }
-                    Err(_) => false,
-                };
-                if started < warm_up {
-                    continue;
-                }
-                if ok {
-                    latencies.push(started.elapsed().as_micros() as u64);
-                } else {
-                    errors += 1;
-                }
-            }
-            anyhow::Ok((latencies, errors))
-        }));
-    }
-    let mut run = Run {
-        requests: 0,
-        errors: 0,
-        elapsed: Duration::from_secs(seconds),
-        latencies_us: Vec::new(),
-    };
-    for t in tasks {
-        let (latencies, errors) = t.await.context("load task")??;
-        run.requests += latencies.len();
-        run.errors += errors;
-        run.latencies_us.extend(latencies);
-    }
-    Ok(run)
-}
-
-/// Wednesday of remote week 12 of courses whose on-site period 1 began on `start`.
-fn now_for(start: NaiveDate) -> Result<chrono::DateTime<Utc>> {
-    let day = start + Days::new(7 + 11 * 7 + 2);
-    let noon = day.and_hms_opt(10, 0, 0).context("time")?;
-    Ok(Utc.from_utc_datetime(&noon))
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     let args = Args::parse();
     let start = NaiveDate::from_ymd_opt(2026, 1, 5).context("date")?; // a Monday
-    let server = spawn_app_at(now_for(start)?).await;
+    let server = spawn_app_at(wednesday_of_remote_week_12(start)?).await;
     let seeding = Instant::now();
-    let Dataset { tokens, rows } = home_dataset::seed(&server, start, args.courses, 12).await?;
+    let Dataset { tokens, rows, .. } = home_dataset::seed(&server, start, args.courses, 12).await?;
     eprintln!(
         "seeded {} courses, {} participants, {rows} rows in {:.1} s",
         args.courses,

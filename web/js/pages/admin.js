@@ -22,6 +22,7 @@ import {
   coursesTable, courseFacts, courseWarnings, teamCheck, teamTable, enrolmentsTable, historyTable,
   sendLinkButton,
 } from './courseParts.js';
+import { ledgerExportSection } from './overview.js';
 
 const LANG_OPTIONS = () => [
   { value: 'fi', label: t('language.fi') },
@@ -179,6 +180,7 @@ export async function adminCoursePage(ctx) {
       teamSection(data),
       enrolSection(data),
       stateSection(data),
+      ledgerExportSection(course.id),
       section(t('history.title'), historyTable(data.history)));
   }
 

@@ -11,6 +11,7 @@ import { participantPath } from './guideParticipant.js';
 import { loadMonitoringSection } from './guideMonitoring.js';
 import { guideAlertsSection } from './guideAlerts.js';
 import { guideChatSection, guideUnreadSection } from './chat.js';
+import { ledgerExportSection } from './overview.js';
 
 export async function guideCoursesPage(ctx) {
   ctx.setTitle(t('guide.courses_title'));
@@ -76,5 +77,6 @@ export async function guideCoursePage(ctx) {
         participantHref: (e) => participantPath('/ohjaus', course.id, e.participant.id) })),
     section(t('team.title'),
       teamCheck(team.check),
-      teamTable(team.members || [])));
+      teamTable(team.members || [])),
+    ledgerExportSection(course.id));
 }
