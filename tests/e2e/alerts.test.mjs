@@ -9,11 +9,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR } from './harness.mjs';
-import { runAxe, formatViolations, probePage, probeReflow } from './probes.mjs';
-import { ready, open as openPage, setLanguage, signInWithLink } from './pages.mjs';
+import { startDemo, SCREENSHOT_DIR } from './harness.mjs';
+import { screenFailures } from './probes.mjs';
+import { open as openPage, setLanguage } from './pages.mjs';
 
 let stack;
 let browser;
@@ -31,13 +30,9 @@ async function openAlerts(page) {
 }
 
 before(async () => {
-  const available = serverBinaryAvailable();
-  if (!available.ok) throw new Error(`cannot run the browser tests: ${available.reason}`);
-  stack = await startStack();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  participant = await signInWithLink(browser, problems, stack.accounts.participant.link, '/tanaan');
-  guide = await signInWithLink(browser, problems, stack.accounts.guide.link, '/ohjaus');
+  let sessions;
+  ({ stack, browser, sessions } = await startDemo(problems, { participant: '/tanaan', guide: '/ohjaus' }));
+  ({ participant, guide } = sessions);
   courseId = await participant.page.evaluate(async () => (await (await import('/js/api.js')).get('/api/v1/me/course')).course.id);
   // The scheduler evaluates at start; wait until the course has its alerts.
   const deadline = Date.now() + 60_000;
@@ -118,14 +113,7 @@ test('(AL4) axe and the probes pass on the alerts and the settings in fi and sv'
       if (name === 'alerts') await openAlerts(page);
       else await open(page, '/asetukset');
       if (name === 'alerts' && lang === 'sv') assert.equal(await page.locator('#halytykset h2').innerText(), 'Larm');
-      const where = `${lang} ${name}`;
-      const violations = await runAxe(page);
-      if (violations.length) failures.push(`${where}: ${violations.length} axe violation(s)\n${formatViolations(violations)}`);
-      const probe = await probePage(page);
-      const found = [...probe.problems, ...(await probeReflow(page))];
-      if (probe.lang !== lang) found.push(`A2 <html lang="${probe.lang}">, expected ${lang}`);
-      if (probe.loadErrors.length) found.push(`the page shows an error: ${probe.loadErrors.join(' | ')}`);
-      if (found.length) failures.push(`${where}:\n  ${found.join('\n  ')}`);
+      failures.push(...await screenFailures(page, `${lang} ${name}`, { lang }));
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `alerts-${name}-${lang}.png`), fullPage: true });
     }
   }

@@ -13,7 +13,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { chromium } from 'playwright-core';
 
-import { REPO_ROOT } from './paths.mjs';
+import { REPO_ROOT, SCREENSHOT_DIR as SHOTS } from './paths.mjs';
+import { signInWithLink } from './pages.mjs';
 
 export { E2E_DIR, REPO_ROOT, SCREENSHOT_DIR } from './paths.mjs';
 
@@ -246,4 +247,21 @@ export function serverBinaryAvailable() {
   const help = spawnSync(bin, ['serve', '--help'], { encoding: 'utf8', timeout: 20_000 });
   if (!`${help.stdout}${help.stderr}`.includes('--demo')) return { ok: false, reason: `${bin} serve --help does not mention --demo` };
   return { ok: true, bin };
+}
+
+/**
+ * The demo stack, a browser, and a signed-in session per demo account in `homes` (account name →
+ * the path its sign-in lands on): what most test files start with.
+ */
+export async function startDemo(problems, homes) {
+  const available = serverBinaryAvailable();
+  if (!available.ok) throw new Error(`cannot run the browser tests: ${available.reason}`);
+  const stack = await startStack();
+  const browser = await launchBrowser();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const sessions = {};
+  for (const [account, home] of Object.entries(homes)) {
+    sessions[account] = await signInWithLink(browser, problems, stack.accounts[account].link, home);
+  }
+  return { stack, browser, sessions };
 }

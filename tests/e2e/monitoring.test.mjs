@@ -7,11 +7,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR } from './harness.mjs';
-import { runAxe, formatViolations, probePage, probeReflow } from './probes.mjs';
-import { open as openPage, setLanguage, signInWithLink } from './pages.mjs';
+import { startDemo, SCREENSHOT_DIR } from './harness.mjs';
+import { screenFailures } from './probes.mjs';
+import { open as openPage, setLanguage } from './pages.mjs';
 
 let stack;
 let browser;
@@ -35,13 +34,9 @@ async function sessionState(page, state) {
 }
 
 before(async () => {
-  const available = serverBinaryAvailable();
-  if (!available.ok) throw new Error(`cannot run the browser tests: ${available.reason}`);
-  stack = await startStack();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  participant = await signInWithLink(browser, problems, stack.accounts.participant.link, '/tanaan');
-  guide = await signInWithLink(browser, problems, stack.accounts.guide.link, '/ohjaus');
+  let sessions;
+  ({ stack, browser, sessions } = await startDemo(problems, { participant: '/tanaan', guide: '/ohjaus' }));
+  ({ participant, guide } = sessions);
   ids.participant = await participant.page.evaluate(async () => (await import('/js/api.js')).currentUser().id);
   ids.name = await participant.page.evaluate(async () => (await import('/js/api.js')).currentUser().display_name);
   ids.course = await participant.page.evaluate(async () => (await (await import('/js/api.js')).get('/api/v1/me/course')).course.id);
@@ -138,14 +133,7 @@ test('(S3) axe and the probes pass on the chat page with a running session, the 
     for (const s of screens) {
       await open(g, s.path);
       await g.locator(s.wait).waitFor({ timeout: 20_000 });
-      const where = `${lang} ${s.path}`;
-      const violations = await runAxe(g);
-      if (violations.length) failures.push(`${where}: ${violations.length} axe violation(s)\n${formatViolations(violations)}`);
-      const probe = await probePage(g);
-      const found = [...probe.problems, ...(await probeReflow(g))];
-      if (probe.lang !== lang) found.push(`A2 <html lang="${probe.lang}">, expected ${lang}`);
-      if (probe.loadErrors.length) found.push(`the page shows an error: ${probe.loadErrors.join(' | ')}`);
-      if (found.length) failures.push(`${where}:\n  ${found.join('\n  ')}`);
+      failures.push(...await screenFailures(g, `${lang} ${s.path}`, { lang }));
       await g.screenshot({ path: path.join(SCREENSHOT_DIR, `${s.name}-${lang}.png`), fullPage: true });
     }
   }

@@ -10,9 +10,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR } from './harness.mjs';
-import { runAxe, formatViolations, probePage, probeReflow } from './probes.mjs';
-import { open as openPage, setLanguage, signInWithLink } from './pages.mjs';
+import { startDemo, SCREENSHOT_DIR } from './harness.mjs';
+import { screenFailures } from './probes.mjs';
+import { open as openPage, setLanguage } from './pages.mjs';
 
 let stack;
 let browser;
@@ -34,12 +34,9 @@ async function download(page, selector) {
 }
 
 before(async () => {
-  const available = serverBinaryAvailable();
-  if (!available.ok) throw new Error(`cannot run the browser tests: ${available.reason}`);
-  stack = await startStack();
-  browser = await launchBrowser();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  admin = await signInWithLink(browser, problems, stack.accounts['provider admin'].link, '/hallinta');
+  let sessions;
+  ({ stack, browser, sessions } = await startDemo(problems, { 'provider admin': '/hallinta' }));
+  admin = sessions['provider admin'];
 }, { timeout: 180_000 });
 
 after(async () => {
@@ -139,13 +136,7 @@ test('(O3) axe and the probes pass on the overview in fi, sv and en; no script o
     await page.locator('main .ov-course').first().waitFor({ timeout: 20_000 });
     const words = await page.locator('main tbody .ov-word').allInnerTexts();
     assert.ok(words.every((w) => STATUS_WORDS[lang].includes(w)), `${lang}: ${[...new Set(words)]}`);
-    const violations = await runAxe(page);
-    if (violations.length) failures.push(`${lang}: ${violations.length} axe violation(s)\n${formatViolations(violations)}`);
-    const probe = await probePage(page);
-    const found = [...probe.problems, ...(await probeReflow(page))];
-    if (probe.lang !== lang) found.push(`A2 <html lang="${probe.lang}">, expected ${lang}`);
-    if (probe.loadErrors.length) found.push(`the page shows an error: ${probe.loadErrors.join(' | ')}`);
-    if (found.length) failures.push(`${lang} /hallinta/yhteenveto:\n  ${found.join('\n  ')}`);
+    failures.push(...await screenFailures(page, `${lang} /hallinta/yhteenveto`, { lang }));
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, `overview-${lang}.png`), fullPage: true });
   }
   await open(page, '/asetukset');

@@ -186,3 +186,20 @@ export async function probeKeyboard(page, { stops = 8 } = {}) {
   }
   return problems;
 }
+
+/**
+ * Everything the screen checks find on the page as it is, as failure texts (none when it
+ * passes): axe, the page probes, reflow at 320 px, the page's language when `lang` is given,
+ * and an error shown on the page.
+ */
+export async function screenFailures(page, where, { lang = null } = {}) {
+  const failures = [];
+  const violations = await runAxe(page);
+  if (violations.length) failures.push(`${where}: ${violations.length} axe violation(s)\n${formatViolations(violations)}`);
+  const probe = await probePage(page);
+  const found = [...probe.problems, ...(await probeReflow(page))];
+  if (lang && probe.lang !== lang) found.push(`A2 <html lang="${probe.lang}">, expected ${lang}`);
+  if (probe.loadErrors.length) found.push(`the page shows an error: ${probe.loadErrors.join(' | ')}`);
+  if (found.length) failures.push(`${where}:\n  ${found.join('\n  ')}`);
+  return failures;
+}
