@@ -798,7 +798,8 @@ async fn the_overview_and_the_exports_are_in_the_openapi_document() {
 #[tokio::test]
 async fn a_read_of_thousands_of_participants_is_logged_whole_and_the_chain_holds() {
     // A provider's overview can hold more participants than one SQLite statement can bind rows
-    // of the usage log (12 values a row, 32,766 values a statement).
+    // of the usage log (12 values a row, 32,766 values a statement), and the clock can be finer
+    // than the database.
     use etapolku_server::audit::service::{Access, record_each, verify_chain};
     use etapolku_server::auth::extract::AuthUser;
     let app = TestApp::new().await;
@@ -821,7 +822,9 @@ async fn a_read_of_thousands_of_participants_is_logged_whole_and_the_chain_holds
     };
     let before = app.count("audit_log").await;
 
-    record_each(&app.server.db, Utc::now(), &access, &subjects)
+    // An instant with nanoseconds, as the system clock gives; PostgreSQL keeps microseconds.
+    let now = at("2026-03-02T08:00:00.123456789Z");
+    record_each(&app.server.db, now, &access, &subjects)
         .await
         .expect("recorded");
 
