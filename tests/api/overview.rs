@@ -794,3 +794,41 @@ async fn the_overview_and_the_exports_are_in_the_openapi_document() {
         assert!(doc["paths"][path]["get"].is_object(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_read_of_thousands_of_participants_is_logged_whole_and_the_chain_holds() {
+    // A provider's overview can hold more participants than one SQLite statement can bind rows
+    // of the usage log (12 values a row, 32,766 values a statement), and the clock can be finer
+    // than the database.
+    use etapolku_server::audit::service::{Access, record_each, verify_chain};
+    use etapolku_server::auth::extract::AuthUser;
+    let app = TestApp::new().await;
+    let admin = AuthUser {
+        id: 1,
+        uuid: uuid::Uuid::new_v4(),
+        role: Role::ProviderAdmin,
+        provider_id: Some(1),
+        session: uuid::Uuid::new_v4(),
+        request_id: "bulk".into(),
+    };
+    let subjects: Vec<uuid::Uuid> = (0..6000).map(|_| uuid::Uuid::new_v4()).collect();
+    let access = Access {
+        actor: &admin,
+        subject: uuid::Uuid::nil(),
+        provider_id: Some(1),
+        category: "overview",
+        action: "read",
+        purpose: "course_administration",
+    };
+    let before = app.count("audit_log").await;
+
+    // An instant with nanoseconds, as the system clock gives; PostgreSQL keeps microseconds.
+    let now = at("2026-03-02T08:00:00.123456789Z");
+    record_each(&app.server.db, now, &access, &subjects)
+        .await
+        .expect("recorded");
+
+    assert_eq!(app.count("audit_log").await - before, 6000);
+    let chain = verify_chain(&app.server.db).await.expect("read");
+    assert_eq!(chain, Ok(usize::try_from(before).expect("n") + 6000));
+}

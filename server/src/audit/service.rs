@@ -4,9 +4,10 @@
 //! which category, what was done, for what purpose, when, the request id and the outcome.
 //! Health data itself never goes in here.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -93,9 +94,12 @@ pub async fn record(db: &DatabaseConnection, now: DateTime<Utc>, a: Access<'_>) 
     record_each(db, now, &a, &[a.subject]).await
 }
 
+/// Rows per INSERT: at 12 values a row, about the most a statement can bind on SQLite (32,766).
+const ROWS_PER_INSERT: usize = 2500;
+
 /// Appends one entry per subject for the same access (a list of participants read at once): the
-/// chain's last hash read once and the rows written in one statement, under one turn. `a.subject`
-/// is not used.
+/// chain's last hash read once and the rows written in one statement per 2,500 (a provider's
+/// overview reads thousands), in one transaction, under one turn. `a.subject` is not used.
 pub async fn record_each(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -105,6 +109,9 @@ pub async fn record_each(
     if subjects.is_empty() {
         return Ok(());
     }
+    // PostgreSQL keeps microseconds: a row is hashed with the instant as it will be read back,
+    // or `verify_chain` would find every row written with a finer clock changed.
+    let now = now.trunc_subsecs(6);
     let _turn = APPEND.lock().await;
     let mut attempts = 0;
     loop {
@@ -151,13 +158,29 @@ pub async fn record_each(
                 ..Default::default()
             });
         }
-        match audit_log::Entity::insert_many(rows).exec(db).await {
-            Ok(_) => return Ok(()),
+        match insert_all(db, rows).await {
+            Ok(()) => return Ok(()),
             // Another instance appended first (UNIQUE(prev_hash)); chain onto its row.
             Err(_) if attempts < 5 => continue,
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Writes the rows in order, all or none.
+async fn insert_all(
+    db: &DatabaseConnection,
+    rows: Vec<audit_log::ActiveModel>,
+) -> Result<(), sea_orm::DbErr> {
+    let txn = db.begin().await?;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        audit_log::Entity::insert_many(chunk)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await
 }
 
 /// Entries about one participant, newest first.

@@ -163,6 +163,63 @@ fn completed_modules(outline: &Outline, done_items: Option<&str>) -> usize {
     program_count(&module_counts(outline, &done)).completed_modules
 }
 
+async fn people<C: ConnectionTrait>(db: &C, provider_id: i32) -> AppResult<Vec<PersonRow>> {
+    let sql = format!(
+        "SELECT e.course_id, e.decision_date, u.id, u.uuid, u.display_name, \
+           (SELECT {} FROM item_progress ip WHERE ip.participant_id = e.participant_id \
+             AND ip.course_id = e.course_id AND ip.completed_at IS NOT NULL) AS done_items \
+         FROM enrolments e JOIN users u ON u.id = e.participant_id \
+         WHERE e.course_id IN ({COURSES}) \
+         ORDER BY u.display_name, u.id",
+        list_agg(db.get_database_backend(), "ip.item_id")
+    );
+    Ok(select_all(db, &sql, course_filter(provider_id)).await?)
+}
+
+async fn team<C: ConnectionTrait>(db: &C, provider_id: i32) -> AppResult<Vec<TeamRow>> {
+    let sql = format!(
+        "SELECT tm.course_id, tm.service_manager, u.profession \
+         FROM team_members tm JOIN users u ON u.id = tm.user_id \
+         WHERE tm.course_id IN ({COURSES})"
+    );
+    Ok(select_all(db, &sql, course_filter(provider_id)).await?)
+}
+
+async fn contacts<C: ConnectionTrait>(db: &C, provider_id: i32) -> AppResult<Vec<ContactRow>> {
+    let sql = format!(
+        "SELECT ct.course_id, ct.participant_id, ct.kind, ct.status, COUNT(*) AS n, \
+           MAX(ct.planned_at) AS last_at \
+         FROM contacts ct WHERE ct.course_id IN ({COURSES}) \
+         GROUP BY ct.course_id, ct.participant_id, ct.kind, ct.status"
+    );
+    Ok(select_all(db, &sql, course_filter(provider_id)).await?)
+}
+
+async fn measures<C: ConnectionTrait>(db: &C, provider_id: i32) -> AppResult<Vec<MeasureRow>> {
+    let sql = format!(
+        "SELECT m.course_id, m.participant_id, MIN(m.measured_on) AS first_on, \
+           MAX(m.measured_on) AS last_on \
+         FROM measures m WHERE m.course_id IN ({COURSES}) \
+         GROUP BY m.course_id, m.participant_id"
+    );
+    Ok(select_all(db, &sql, course_filter(provider_id)).await?)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Subject {
+    uuid: Uuid,
+}
+
+/// Every participant the overview shows (the usage log's subjects), in one statement.
+pub async fn participants<C: ConnectionTrait>(db: &C, provider_id: i32) -> AppResult<Vec<Uuid>> {
+    let sql = format!(
+        "SELECT u.uuid FROM enrolments e JOIN users u ON u.id = e.participant_id \
+         WHERE e.course_id IN ({COURSES})"
+    );
+    let rows: Vec<Subject> = select_all(db, &sql, course_filter(provider_id)).await?;
+    Ok(rows.into_iter().map(|s| s.uuid).collect())
+}
+
 /// The overview of every course of the provider on `now` (see the module's notes for the
 /// statements it takes).
 pub async fn overview<C: ConnectionTrait>(
@@ -172,53 +229,6 @@ pub async fn overview<C: ConnectionTrait>(
 ) -> AppResult<Overview> {
     let today = helsinki_today(now);
     let courses = courses(db, provider_id).await?;
-    let people: Vec<PersonRow> = select_all(
-        db,
-        &format!(
-            "SELECT e.course_id, e.decision_date, u.id, u.uuid, u.display_name, \
-               (SELECT {} FROM item_progress ip WHERE ip.participant_id = e.participant_id \
-                 AND ip.course_id = e.course_id AND ip.completed_at IS NOT NULL) AS done_items \
-             FROM enrolments e JOIN users u ON u.id = e.participant_id \
-             WHERE e.course_id IN ({COURSES}) \
-             ORDER BY u.display_name, u.id",
-            list_agg(db.get_database_backend(), "ip.item_id")
-        ),
-        course_filter(provider_id),
-    )
-    .await?;
-    let team: Vec<TeamRow> = select_all(
-        db,
-        &format!(
-            "SELECT tm.course_id, tm.service_manager, u.profession \
-             FROM team_members tm JOIN users u ON u.id = tm.user_id \
-             WHERE tm.course_id IN ({COURSES})"
-        ),
-        course_filter(provider_id),
-    )
-    .await?;
-    let contacts: Vec<ContactRow> = select_all(
-        db,
-        &format!(
-            "SELECT ct.course_id, ct.participant_id, ct.kind, ct.status, COUNT(*) AS n, \
-               MAX(ct.planned_at) AS last_at \
-             FROM contacts ct WHERE ct.course_id IN ({COURSES}) \
-             GROUP BY ct.course_id, ct.participant_id, ct.kind, ct.status"
-        ),
-        course_filter(provider_id),
-    )
-    .await?;
-    let measures: Vec<MeasureRow> = select_all(
-        db,
-        &format!(
-            "SELECT m.course_id, m.participant_id, MIN(m.measured_on) AS first_on, \
-               MAX(m.measured_on) AS last_on \
-             FROM measures m WHERE m.course_id IN ({COURSES}) \
-             GROUP BY m.course_id, m.participant_id"
-        ),
-        course_filter(provider_id),
-    )
-    .await?;
-
     let mut schedules: HashMap<i32, Schedule> = HashMap::new();
     let mut windows = Vec::with_capacity(courses.len());
     let mut outlines = HashMap::new();
@@ -233,7 +243,15 @@ pub async fn overview<C: ConnectionTrait>(
             outlines.insert(version_id, outline_of_version(db, version_id, uuid).await?);
         }
     }
-    let minutes = minutes(db, &windows).await?;
+    // Independent statements: sent at once, each on a connection of its own, so the request
+    // waits for the slowest rather than for their sum.
+    let (people, team, contacts, measures, minutes) = tokio::try_join!(
+        people(db, provider_id),
+        team(db, provider_id),
+        contacts(db, provider_id),
+        measures(db, provider_id),
+        minutes(db, &windows),
+    )?;
 
     let mut team_facts: HashMap<i32, Vec<TeamMemberFacts>> = HashMap::new();
     for t in &team {
