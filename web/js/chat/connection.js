@@ -229,24 +229,35 @@ class ChatConnection {
     });
     ws.addEventListener('close', () => {
       clearTimeout(openTimer);
-      if (this.ws !== ws) return;
-      this.ws = null;
-      for (const room of this.rooms.values()) room.joined = false;
-      this.queue = [];
-      if (this.stopped) {
-        this.setStatus('idle');
-        return;
-      }
-      this.scheduleReconnect();
+      this.lost(ws);
     });
     ws.addEventListener('error', () => {
       // A close event follows; the reconnect is scheduled there.
     });
   }
 
-  /** Closes the socket (the tests use this to simulate a dropped connection); it reconnects. */
+  /** The socket `ws` is gone: forget it and reconnect (once per socket). */
+  lost(ws) {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    for (const room of this.rooms.values()) room.joined = false;
+    this.queue = [];
+    if (this.stopped) {
+      this.setStatus('idle');
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  /**
+   * Drops the socket as a lost network would (the tests use this): the connection counts as gone
+   * at once, without waiting for a closing handshake that may never come back, and reconnects.
+   */
   drop() {
-    if (this.ws) this.ws.close();
+    const ws = this.ws;
+    if (!ws) return;
+    this.lost(ws);
+    ws.close();
   }
 
   stop() {
