@@ -1,5 +1,7 @@
 //! Account rules and database work: creating users, profiles, provider-scoped lists.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -204,4 +206,21 @@ pub async fn find_by_uuid<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<Opt
         .filter(user::Column::Uuid.eq(id))
         .one(db)
         .await?)
+}
+
+/// Accounts by internal id, each once (one query).
+pub async fn users_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> AppResult<HashMap<i32, user::Model>> {
+    let mut ids: Vec<i32> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
 }

@@ -6,10 +6,9 @@ use uuid::Uuid;
 
 use crate::alerts::model::{AckNote, Acknowledge, AlertView, CourseAlerts};
 use crate::alerts::service;
-use crate::audit::service::{Access, record_each};
-use crate::auth::extract::{AuthUser, Staff};
+use crate::audit::course::audit_subjects;
+use crate::auth::extract::Staff;
 use crate::courses::access::course_for_staff;
-use crate::entity::course;
 use crate::error::{AppError, AppResult, Problem};
 use crate::guidance::service::ensure_guide_of_course;
 use crate::http::json::Json;
@@ -21,25 +20,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/courses/{id}/alerts/{alert_id}/acknowledge",
             web::post().to(acknowledge),
         );
-}
-
-/// One usage-log row per participant whose alerts the staff member read or acknowledged.
-async fn audit(
-    state: &AppState,
-    who: &AuthUser,
-    course: &course::Model,
-    subjects: &[Uuid],
-    action: &'static str,
-) -> AppResult<()> {
-    let access = Access {
-        actor: who,
-        subject: Uuid::nil(),
-        provider_id: Some(course.provider_id),
-        category: "alerts",
-        action,
-        purpose: "guidance",
-    };
-    record_each(&state.db, state.now(), &access, subjects).await
 }
 
 #[utoipa::path(get, path = "/api/v1/courses/{id}/alerts", tag = "alerts",
@@ -55,7 +35,7 @@ pub async fn course_alerts(
     let course = course_for_staff(&state.db, &who.0, *id).await?;
     let (view, subjects) =
         service::course_alerts(&state.db, &course, state.config.inactive_days, state.now()).await?;
-    audit(&state, &who.0, &course, &subjects, "read").await?;
+    audit_subjects(&state, &who.0, &course, &subjects, "alerts", "read").await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -78,6 +58,6 @@ pub async fn acknowledge(
     let note = AckNote::parse(&body.note).map_err(|e| AppError::Validation(vec![e]))?;
     let (view, subject) =
         service::acknowledge(&state.db, &course, path.1, who.0.id, note, state.now()).await?;
-    audit(&state, &who.0, &course, &[subject], "update").await?;
+    audit_subjects(&state, &who.0, &course, &[subject], "alerts", "update").await?;
     Ok(HttpResponse::Ok().json(view))
 }

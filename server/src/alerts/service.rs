@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::accounts::service::users_by_id;
 use crate::alerts::facts;
 use crate::alerts::model::{
     AckNote, Acknowledgement, AlertKind, AlertView, CourseAlerts, OpenAlert,
@@ -26,7 +27,8 @@ use crate::chat::rooms::statement;
 use crate::courses::model::CourseState;
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::schedule_of;
-use crate::entity::{alert, course, enrolment, user};
+use crate::enrolment::service::enrolled_ids;
+use crate::entity::{alert, course, user};
 use crate::error::{AppError, AppResult};
 use crate::guidance::model::Person;
 
@@ -145,33 +147,6 @@ pub async fn evaluate<C: ConnectionTrait>(
     })
 }
 
-/// Participants enrolled on the course now: staff see alerts only about them.
-async fn enrolled_ids<C: ConnectionTrait>(db: &C, course_id: i32) -> AppResult<Vec<i32>> {
-    Ok(enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::ParticipantId)
-        .filter(enrolment::Column::CourseId.eq(course_id))
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
-async fn people<C: ConnectionTrait>(
-    db: &C,
-    ids: impl IntoIterator<Item = i32>,
-) -> AppResult<HashMap<i32, user::Model>> {
-    let mut ids: Vec<i32> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect())
-}
-
 fn view_of(a: &alert::Model, people: &HashMap<i32, user::Model>) -> AlertView {
     AlertView {
         id: a.uuid,
@@ -199,6 +174,7 @@ pub async fn course_alerts<C: ConnectionTrait>(
     inactive_days: u32,
     now: DateTime<Utc>,
 ) -> AppResult<(CourseAlerts, Vec<Uuid>)> {
+    // Staff see alerts only about the participants enrolled now.
     let enrolled = enrolled_ids(db, c.id).await?;
     let rows = alert::Entity::find()
         .filter(alert::Column::CourseId.eq(c.id))
@@ -212,7 +188,7 @@ pub async fn course_alerts<C: ConnectionTrait>(
         .order_by_desc(alert::Column::Id)
         .all(db)
         .await?;
-    let people = people(
+    let people = users_by_id(
         db,
         rows.iter()
             .flat_map(|a| [Some(a.participant_id), a.acknowledged_by])
@@ -246,6 +222,7 @@ pub async fn acknowledge(
     note: AckNote,
     now: DateTime<Utc>,
 ) -> AppResult<(AlertView, Uuid)> {
+    // Staff see alerts only about the participants enrolled now.
     let enrolled = enrolled_ids(db, c.id).await?;
     let find = || {
         alert::Entity::find()
@@ -271,7 +248,7 @@ pub async fn acknowledge(
     if res.rows_affected == 0 {
         check_open(&now_row)?;
     }
-    let people = people(db, [now_row.participant_id, actor_id]).await?;
+    let people = users_by_id(db, [now_row.participant_id, actor_id]).await?;
     let view = view_of(&now_row, &people);
     let subject = view.participant.id;
     Ok((view, subject))

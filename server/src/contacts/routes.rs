@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, http::header, web};
 use uuid::Uuid;
 
+use crate::audit::course::audit_people;
 use crate::auth::extract::{Participant, Staff};
 use crate::contacts::model::*;
 use crate::contacts::service;
@@ -13,7 +14,6 @@ use crate::courses::access::{
 use crate::courses::service::my_course_row;
 use crate::entity::{contact, course, user};
 use crate::error::{AppError, AppResult, Problem};
-use crate::guidance::routes::audit_people;
 use crate::guidance::service::ensure_guide_of_course;
 use crate::http::json::Json;
 use crate::state::AppState;

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionSession, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait, Set, TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -62,6 +62,38 @@ pub struct Enrol {
 #[serde(deny_unknown_fields)]
 pub struct SetPersonalGuide {
     pub staff_id: Uuid,
+}
+
+/// The participants enrolled on a course, by name (one query).
+pub async fn enrolled_people<C: ConnectionTrait>(
+    db: &C,
+    c: &course::Model,
+) -> AppResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(
+            user::Column::Id.in_subquery(
+                enrolment::Entity::find()
+                    .select_only()
+                    .column(enrolment::Column::ParticipantId)
+                    .filter(enrolment::Column::CourseId.eq(c.id))
+                    .into_query(),
+            ),
+        )
+        .order_by_asc(user::Column::DisplayName)
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The ids of the participants enrolled on a course (one query).
+pub async fn enrolled_ids<C: ConnectionTrait>(db: &C, course_id: i32) -> AppResult<Vec<i32>> {
+    Ok(enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::ParticipantId)
+        .filter(enrolment::Column::CourseId.eq(course_id))
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 pub async fn enrolments_of<C: ConnectionTrait>(

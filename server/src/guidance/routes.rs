@@ -6,12 +6,12 @@ use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use crate::accounts::service::find_by_uuid;
+use crate::audit::course::{audit_people, audit_subjects};
 use crate::audit::service::{Access, record_each};
-use crate::auth::extract::{AuthUser, Participant, ProviderAdmin, Staff};
+use crate::auth::extract::{Participant, ProviderAdmin, Staff};
 use crate::courses::access::{course_for_staff, course_participant_for_staff};
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::my_course_row;
-use crate::entity::{course, user};
 use crate::error::{AppError, AppResult, Problem};
 use crate::guidance::export::{self, Scope};
 use crate::guidance::model::*;
@@ -51,39 +51,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/courses/{id}/participants/{pid}/guidance",
             web::get().to(participant_guidance),
         );
-}
-
-/// Writes one usage-log row per participant whose guidance data the staff member touched.
-pub(crate) async fn audit_people(
-    state: &AppState,
-    who: &AuthUser,
-    course: &course::Model,
-    people: &[user::Model],
-    category: &'static str,
-    action: &'static str,
-) -> AppResult<()> {
-    let subjects: Vec<Uuid> = people.iter().map(|p| p.uuid).collect();
-    audit_subjects(state, who, course, &subjects, category, action).await
-}
-
-/// [`audit_people`] by the participants' external ids.
-pub(crate) async fn audit_subjects(
-    state: &AppState,
-    who: &AuthUser,
-    course: &course::Model,
-    subjects: &[Uuid],
-    category: &'static str,
-    action: &'static str,
-) -> AppResult<()> {
-    let access = Access {
-        actor: who,
-        subject: Uuid::nil(),
-        provider_id: Some(course.provider_id),
-        category,
-        action,
-        purpose: "guidance",
-    };
-    record_each(&state.db, state.now(), &access, subjects).await
 }
 
 #[utoipa::path(get, path = "/api/v1/me/guidance", tag = "participant",

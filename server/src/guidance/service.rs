@@ -12,11 +12,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::accounts::model::Role;
+use crate::accounts::service::users_by_id;
 use crate::auth::extract::AuthUser;
 use crate::courses::access::{course_for_staff, is_on_team};
 use crate::courses::service::schedule_of;
 use crate::entity::{
-    contact, course, enrolment, guidance_credit, guidance_entry, guidance_entry_revision, user,
+    contact, course, guidance_credit, guidance_entry, guidance_entry_revision, user,
 };
 use crate::error::{AppError, AppResult, FieldError};
 use crate::guidance::model::*;
@@ -48,22 +49,6 @@ fn credit_to_entry() -> RelationDef {
 
 fn person(u: &user::Model) -> Person {
     Person::of(Some(u))
-}
-
-async fn users_by_id<C: ConnectionTrait>(
-    db: &C,
-    ids: impl IntoIterator<Item = i32>,
-) -> AppResult<HashMap<i32, user::Model>> {
-    let mut ids: Vec<i32> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect())
 }
 
 /// The professional named in a request's `field` (or the actor), who must be on the course's
@@ -110,13 +95,7 @@ async fn enrolled<C: ConnectionTrait>(
     course: &course::Model,
     ids: &[Uuid],
 ) -> AppResult<Vec<user::Model>> {
-    let enrolled_ids: Vec<i32> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::ParticipantId)
-        .filter(enrolment::Column::CourseId.eq(course.id))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let enrolled_ids = crate::enrolment::service::enrolled_ids(db, course.id).await?;
     let found = user::Entity::find()
         .filter(user::Column::Uuid.is_in(ids.iter().copied()))
         .filter(user::Column::Id.is_in(enrolled_ids))
@@ -631,7 +610,7 @@ fn summary_of(
     }
 }
 
-/// Every enrolled participant's total, pace and contact counts, in four queries whatever their
+/// Every enrolled participant's total, pace and contact counts, in three queries whatever their
 /// number.
 pub async fn course_summary<C: ConnectionTrait>(
     db: &C,
@@ -639,19 +618,7 @@ pub async fn course_summary<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<CourseGuidance> {
     let schedule = schedule_of(course)?;
-    let ids: Vec<i32> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::ParticipantId)
-        .filter(enrolment::Column::CourseId.eq(course.id))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let people = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .order_by_asc(user::Column::DisplayName)
-        .order_by_asc(user::Column::Id)
-        .all(db)
-        .await?;
+    let people = crate::enrolment::service::enrolled_people(db, course).await?;
     let minutes = remote_minutes(db, course, None).await?;
     let contacts = contact_counts(db, course, None).await?;
     Ok(CourseGuidance {

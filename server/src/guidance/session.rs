@@ -26,6 +26,7 @@ use crate::auth::extract::AuthUser;
 use crate::chat::model::ChatUser;
 use crate::chat::rooms::room_for_guide;
 use crate::chat::store::append_event;
+use crate::enrolment::service::enrolled_people;
 use crate::entity::{
     chat_guidance_session as session, chat_message, chat_read, chat_room, course, guidance_entry,
     user,
@@ -33,7 +34,6 @@ use crate::entity::{
 use crate::error::{AppError, AppResult};
 use crate::guidance::model::{GuidanceKind, NewEntry, Person, Source};
 use crate::guidance::service::{Recording, create_entry};
-use crate::progress::service::enrolled_people;
 use crate::state::AppState;
 
 /// One participant on the session's list.

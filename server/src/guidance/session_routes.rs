@@ -4,10 +4,10 @@
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
+use crate::audit::course::audit_people;
 use crate::auth::extract::Staff;
 use crate::error::{AppResult, Problem};
 use crate::guidance::model::EntryView;
-use crate::guidance::routes::audit_people;
 use crate::guidance::service::entry_view;
 use crate::guidance::session::{self, CurrentSession, SaveSession, SessionView};
 use crate::http::json::Json;

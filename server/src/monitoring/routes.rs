@@ -3,10 +3,10 @@
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
+use crate::audit::course::audit_people;
 use crate::auth::extract::Staff;
 use crate::courses::access::{course_for_staff, course_participant_for_staff};
 use crate::error::{AppResult, Problem};
-use crate::guidance::routes::audit_people;
 use crate::monitoring::model::CourseMonitoring;
 use crate::monitoring::service;
 use crate::monitoring::timeline::{self, Timeline};
@@ -39,15 +39,8 @@ pub async fn course_monitoring(
     )
     .await?;
     let subjects: Vec<Uuid> = view.participants.iter().map(|r| r.participant.id).collect();
-    crate::guidance::routes::audit_subjects(
-        &state,
-        &who.0,
-        &course,
-        &subjects,
-        "monitoring",
-        "read",
-    )
-    .await?;
+    crate::audit::course::audit_subjects(&state, &who.0, &course, &subjects, "monitoring", "read")
+        .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -14,6 +14,7 @@ use crate::contacts::model::Status;
 use crate::content::delivery::ReleaseMode;
 use crate::courses::schedule::helsinki_today;
 use crate::courses::service::schedule_of;
+use crate::enrolment::service::enrolled_people;
 use crate::entity::{contact, course};
 use crate::error::AppResult;
 use crate::guidance::model::{ContactCounts, INTERIM_REQUIRED};
@@ -24,7 +25,7 @@ use crate::monitoring::model::{
 };
 use crate::progress::pace::{PACE_TEXT, program_pace};
 use crate::progress::rules::RuleText;
-use crate::progress::service::{course_list_of, enrolled_people};
+use crate::progress::service::course_list_of;
 use crate::selfrehab::service::course_adherence;
 
 /// Every enrolled participant's row, by name. `viewer` counts the unread private messages of that
@@ -54,7 +55,8 @@ pub async fn course_rows<C: ConnectionTrait>(
         .into_iter()
         .zip(progress)
         .map(|(id, p)| {
-            let last_active_at = active.get(&id).copied();
+            // Program use comes with the progress rows; chat and task logs from `last_active`.
+            let last_active_at = active.get(&id).copied().max(p.last_seen_at);
             let mins = minutes.get(&id).copied().unwrap_or(0);
             MonitoringRow {
                 participant_id: id,
@@ -140,23 +142,21 @@ pub async fn course_view<C: ConnectionTrait>(
     })
 }
 
-/// The last time each participant of the course used the program, wrote in the course's chat or
-/// logged a task (one statement).
+/// The last time each participant of the course wrote in the course's chat or logged a task (one
+/// statement; program use is in the progress rows already).
 async fn last_active<C: ConnectionTrait>(
     db: &C,
     course_id: i32,
 ) -> AppResult<HashMap<i32, DateTime<Utc>>> {
     let sql = "SELECT pid, MAX(at) AS at FROM ( \
-           SELECT participant_id AS pid, last_seen_at AS at FROM activity_days WHERE course_id = ? \
-           UNION ALL \
-           SELECT m.sender_id, m.created_at FROM chat_messages m \
+           SELECT m.sender_id AS pid, m.created_at AS at FROM chat_messages m \
              JOIN chat_rooms r ON r.id = m.room_id \
              WHERE r.course_id = ? AND m.kind = 'message' \
            UNION ALL \
            SELECT t.participant_id, l.updated_at FROM selfrehab_logs l \
              JOIN selfrehab_tasks t ON t.id = l.task_id WHERE t.course_id = ? \
          ) a GROUP BY pid";
-    let values: Vec<Value> = vec![course_id.into(), course_id.into(), course_id.into()];
+    let values: Vec<Value> = vec![course_id.into(), course_id.into()];
     let rows = db
         .query_all_raw(statement(db.get_database_backend(), sql, values))
         .await?;

@@ -83,15 +83,32 @@ pub struct Timeline {
     pub truncated: bool,
 }
 
-async fn rows<C: ConnectionTrait>(
-    db: &C,
-    sql: &str,
-    values: Vec<Value>,
-) -> AppResult<Vec<QueryResult>> {
-    let sql = format!("{sql} LIMIT {PER_SOURCE}");
-    Ok(db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
-        .await?)
+/// The events read so far, and whether any source had more than it gave.
+#[derive(Default)]
+struct Collected {
+    events: Vec<TimelineEvent>,
+    full: bool,
+}
+
+impl Collected {
+    /// Reads one source, its newest [`PER_SOURCE`] rows, each turned into an event by `event`.
+    async fn add<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        sql: &str,
+        values: Vec<Value>,
+        event: impl Fn(&QueryResult) -> AppResult<TimelineEvent>,
+    ) -> AppResult<()> {
+        let sql = format!("{sql} LIMIT {PER_SOURCE}");
+        let rows = db
+            .query_all_raw(statement(db.get_database_backend(), &sql, values))
+            .await?;
+        self.full |= rows.len() as u64 >= PER_SOURCE;
+        for r in &rows {
+            self.events.push(event(r)?);
+        }
+        Ok(())
+    }
 }
 
 /// The participant's timeline on the course.
@@ -103,147 +120,129 @@ pub async fn of<C: ConnectionTrait>(
     let outline = outline_of(db, c).await?;
     let both = || -> Vec<Value> { vec![person.id.into(), c.id.into()] };
     let title = |item: &str| outline.find(item).map(|(m, i)| (m.number, i.title.clone()));
-    let mut events: Vec<TimelineEvent> = Vec::new();
-    let mut full = false;
-    let mut push = |list: Vec<TimelineEvent>, events: &mut Vec<TimelineEvent>| {
-        full |= list.len() as u64 >= PER_SOURCE;
-        events.extend(list);
-    };
+    let mut all = Collected::default();
 
-    let days = rows(
+    all.add(
         db,
         "SELECT day, visible_seconds, last_seen_at FROM activity_days \
          WHERE participant_id = ? AND course_id = ? ORDER BY day DESC",
         both(),
+        |r| {
+            let seconds: i64 = r.try_get("", "visible_seconds")?;
+            Ok(TimelineEvent {
+                at: r.try_get("", "last_seen_at")?,
+                event: Event::Active {
+                    day: r.try_get("", "day")?,
+                    minutes: seconds / 60,
+                },
+            })
+        },
     )
     .await?;
-    let mut list = Vec::with_capacity(days.len());
-    for r in days {
-        let day: NaiveDate = r.try_get("", "day")?;
-        let seconds: i64 = r.try_get("", "visible_seconds")?;
-        list.push(TimelineEvent {
-            at: r.try_get("", "last_seen_at")?,
-            event: Event::Active {
-                day,
-                minutes: seconds / 60,
-            },
-        });
-    }
-    push(list, &mut events);
 
-    let done = rows(
+    all.add(
         db,
         "SELECT item_id, completed_at FROM item_progress \
          WHERE participant_id = ? AND course_id = ? AND completed_at IS NOT NULL \
          ORDER BY completed_at DESC",
         both(),
+        |r| {
+            let item_id: String = r.try_get("", "item_id")?;
+            let found = title(&item_id);
+            Ok(TimelineEvent {
+                at: r.try_get("", "completed_at")?,
+                event: Event::Completed {
+                    module_number: found.as_ref().map(|f| f.0),
+                    title: found.map(|f| f.1),
+                    item_id,
+                },
+            })
+        },
     )
     .await?;
-    let mut list = Vec::with_capacity(done.len());
-    for r in done {
-        let item_id: String = r.try_get("", "item_id")?;
-        let found = title(&item_id);
-        list.push(TimelineEvent {
-            at: r.try_get("", "completed_at")?,
-            event: Event::Completed {
-                module_number: found.as_ref().map(|f| f.0),
-                title: found.map(|f| f.1),
-                item_id,
-            },
-        });
-    }
-    push(list, &mut events);
 
-    let answers = rows(
+    all.add(
         db,
         "SELECT a.item_id, a.module_number, s.submitted_at FROM answer_submissions s \
          JOIN exercise_answers a ON a.id = s.answer_id \
          WHERE a.participant_id = ? AND a.course_id = ? ORDER BY s.submitted_at DESC",
         both(),
+        |r| {
+            let item_id: String = r.try_get("", "item_id")?;
+            Ok(TimelineEvent {
+                at: r.try_get("", "submitted_at")?,
+                event: Event::Answered {
+                    title: title(&item_id).map(|f| f.1),
+                    module_number: r.try_get("", "module_number")?,
+                    item_id,
+                },
+            })
+        },
     )
     .await?;
-    let mut list = Vec::with_capacity(answers.len());
-    for r in answers {
-        let item_id: String = r.try_get("", "item_id")?;
-        list.push(TimelineEvent {
-            at: r.try_get("", "submitted_at")?,
-            event: Event::Answered {
-                title: title(&item_id).map(|f| f.1),
-                module_number: r.try_get("", "module_number")?,
-                item_id,
-            },
-        });
-    }
-    push(list, &mut events);
 
-    let logs = rows(
+    all.add(
         db,
         "SELECT t.title, l.date, l.done, l.rating, l.note, l.updated_at FROM selfrehab_logs l \
          JOIN selfrehab_tasks t ON t.id = l.task_id \
          WHERE t.participant_id = ? AND t.course_id = ? ORDER BY l.updated_at DESC",
         both(),
+        |r| {
+            Ok(TimelineEvent {
+                at: r.try_get("", "updated_at")?,
+                event: Event::TaskLog {
+                    task: r.try_get("", "title")?,
+                    date: r.try_get("", "date")?,
+                    done: r.try_get("", "done")?,
+                    rating: r.try_get("", "rating")?,
+                    note: r.try_get("", "note")?,
+                },
+            })
+        },
     )
     .await?;
-    let mut list = Vec::with_capacity(logs.len());
-    for r in logs {
-        list.push(TimelineEvent {
-            at: r.try_get("", "updated_at")?,
-            event: Event::TaskLog {
-                task: r.try_get("", "title")?,
-                date: r.try_get("", "date")?,
-                done: r.try_get("", "done")?,
-                rating: r.try_get("", "rating")?,
-                note: r.try_get("", "note")?,
-            },
-        });
-    }
-    push(list, &mut events);
 
-    let messages = rows(
+    all.add(
         db,
         "SELECT r.kind AS room, m.body, m.created_at, m.hidden_at FROM chat_messages m \
          JOIN chat_rooms r ON r.id = m.room_id \
          WHERE m.sender_id = ? AND r.course_id = ? AND m.kind = 'message' \
            AND m.deleted_at IS NULL ORDER BY m.created_at DESC",
         both(),
+        |r| {
+            let body: String = r.try_get("", "body")?;
+            let hidden: Option<DateTime<Utc>> = r.try_get("", "hidden_at")?;
+            Ok(TimelineEvent {
+                at: r.try_get("", "created_at")?,
+                event: Event::Message {
+                    room: r.try_get("", "room")?,
+                    text: body.chars().take(MESSAGE_PREVIEW_CHARS).collect(),
+                    hidden: hidden.is_some(),
+                },
+            })
+        },
     )
     .await?;
-    let mut list = Vec::with_capacity(messages.len());
-    for r in messages {
-        let body: String = r.try_get("", "body")?;
-        let hidden: Option<DateTime<Utc>> = r.try_get("", "hidden_at")?;
-        list.push(TimelineEvent {
-            at: r.try_get("", "created_at")?,
-            event: Event::Message {
-                room: r.try_get("", "room")?,
-                text: body.chars().take(MESSAGE_PREVIEW_CHARS).collect(),
-                hidden: hidden.is_some(),
-            },
-        });
-    }
-    push(list, &mut events);
 
-    let contacts = rows(
+    all.add(
         db,
         "SELECT kind, method, status, planned_at FROM contacts \
          WHERE participant_id = ? AND course_id = ? ORDER BY planned_at DESC",
         both(),
+        |r| {
+            Ok(TimelineEvent {
+                at: r.try_get("", "planned_at")?,
+                event: Event::Contact {
+                    contact_kind: r.try_get("", "kind")?,
+                    method: r.try_get("", "method")?,
+                    status: r.try_get("", "status")?,
+                },
+            })
+        },
     )
     .await?;
-    let mut list = Vec::with_capacity(contacts.len());
-    for r in contacts {
-        list.push(TimelineEvent {
-            at: r.try_get("", "planned_at")?,
-            event: Event::Contact {
-                contact_kind: r.try_get("", "kind")?,
-                method: r.try_get("", "method")?,
-                status: r.try_get("", "status")?,
-            },
-        });
-    }
-    push(list, &mut events);
 
-    let guidance = rows(
+    all.add(
         db,
         "SELECT e.kind, e.minutes, e.started_at, u.display_name FROM guidance_entries e \
          JOIN guidance_credits gc ON gc.entry_id = e.id \
@@ -251,21 +250,20 @@ pub async fn of<C: ConnectionTrait>(
          WHERE gc.participant_id = ? AND e.course_id = ? AND e.voided_at IS NULL \
          ORDER BY e.started_at DESC",
         both(),
+        |r| {
+            Ok(TimelineEvent {
+                at: r.try_get("", "started_at")?,
+                event: Event::Guidance {
+                    guidance_kind: r.try_get("", "kind")?,
+                    minutes: r.try_get("", "minutes")?,
+                    professional: r.try_get("", "display_name")?,
+                },
+            })
+        },
     )
     .await?;
-    let mut list = Vec::with_capacity(guidance.len());
-    for r in guidance {
-        list.push(TimelineEvent {
-            at: r.try_get("", "started_at")?,
-            event: Event::Guidance {
-                guidance_kind: r.try_get("", "kind")?,
-                minutes: r.try_get("", "minutes")?,
-                professional: r.try_get("", "display_name")?,
-            },
-        });
-    }
-    push(list, &mut events);
 
+    let Collected { mut events, full } = all;
     events.sort_by_key(|e| std::cmp::Reverse(e.at));
     let truncated = full || events.len() > SHOWN;
     events.truncate(SHOWN);

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::audit::course::audit_subjects;
 use crate::audit::service::{Access, record};
 use crate::auth::extract::{AuthUser, Participant, Staff};
 use crate::courses::access::{course_for_staff, enrolled_participant};
@@ -205,21 +206,8 @@ pub async fn course_progress(
     let course = course_for_staff(&state.db, &who.0, *id).await?;
     let now = state.now();
     let list = service::course_list(&state.db, &course, now).await?;
-    for row in &list {
-        record(
-            &state.db,
-            now,
-            Access {
-                actor: &who.0,
-                subject: row.participant.id,
-                provider_id: Some(course.provider_id),
-                category: "progress",
-                action: "read",
-                purpose: "guidance",
-            },
-        )
-        .await?;
-    }
+    let subjects: Vec<Uuid> = list.iter().map(|row| row.participant.id).collect();
+    audit_subjects(&state, &who.0, &course, &subjects, "progress", "read").await?;
     Ok(HttpResponse::Ok().json(list))
 }
 

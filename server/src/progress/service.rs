@@ -8,7 +8,7 @@ use etapolku_content::model::Localized;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::content::delivery::opens_on;
 use crate::courses::schedule::{REMOTE_WEEKS, helsinki_today};
 use crate::courses::service::schedule_of;
-use crate::entity::{activity_day, course, enrolment, item_progress, user};
+use crate::entity::{activity_day, course, item_progress, user};
 use crate::error::{AppError, AppResult};
 use crate::progress::outline::{Outline, OutlineItem};
 use crate::progress::rules::{
@@ -244,34 +244,13 @@ pub async fn summary<C: ConnectionTrait>(
     summarize(c, &outline, &rows, &days, now)
 }
 
-/// The participants enrolled on a course, by name (one query).
-pub async fn enrolled_people<C: ConnectionTrait>(
-    db: &C,
-    c: &course::Model,
-) -> AppResult<Vec<user::Model>> {
-    Ok(user::Entity::find()
-        .filter(
-            user::Column::Id.in_subquery(
-                enrolment::Entity::find()
-                    .select_only()
-                    .column(enrolment::Column::ParticipantId)
-                    .filter(enrolment::Column::CourseId.eq(c.id))
-                    .into_query(),
-            ),
-        )
-        .order_by_asc(user::Column::DisplayName)
-        .order_by_asc(user::Column::Id)
-        .all(db)
-        .await?)
-}
-
 /// Totals for every participant of a course from three queries, whatever their number.
 pub async fn course_list<C: ConnectionTrait>(
     db: &C,
     c: &course::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<ParticipantProgress>> {
-    let people = enrolled_people(db, c).await?;
+    let people = crate::enrolment::service::enrolled_people(db, c).await?;
     course_list_of(db, c, people, now).await
 }
 
