@@ -50,13 +50,14 @@ pub struct AuditEntry {
     pub outcome: String,
 }
 
-impl From<audit_log::Model> for AuditEntry {
-    fn from(m: audit_log::Model) -> AuditEntry {
+impl AuditEntry {
+    /// The row as an entry about `subject` (a listing row names many).
+    fn about(m: audit_log::Model, subject: Uuid) -> AuditEntry {
         AuditEntry {
             at: m.at,
             actor_id: m.actor_user_id,
             actor_role: m.actor_role,
-            subject_id: m.subject_user_id,
+            subject_id: Some(m.subject_user_id.unwrap_or(subject)),
             category: m.category,
             action: m.action,
             purpose: m.purpose,
@@ -67,7 +68,7 @@ impl From<audit_log::Model> for AuditEntry {
 }
 
 fn row_hash(prev: &str, r: &audit_log::Model) -> String {
-    let fields = [
+    let mut fields = vec![
         prev.to_owned(),
         r.at.to_rfc3339(),
         r.actor_user_id.map(|u| u.to_string()).unwrap_or_default(),
@@ -80,6 +81,10 @@ fn row_hash(prev: &str, r: &audit_log::Model) -> String {
         r.request_id.clone(),
         r.outcome.clone(),
     ];
+    // Only on listing rows, so the rows written before the column existed hash as they did.
+    if let Some(list) = &r.subjects {
+        fields.push(list.clone());
+    }
     let mut h = Sha256::new();
     for f in fields {
         // Length-prefixed, so no two different rows hash the same text.
@@ -94,13 +99,28 @@ pub async fn record(db: &DatabaseConnection, now: DateTime<Utc>, a: Access<'_>) 
     record_each(db, now, &a, &[a.subject]).await
 }
 
-/// Rows per INSERT: at 12 values a row, about the most a statement can bind on SQLite (32,766).
+/// Rows per INSERT: at 13 values a row, about the most a statement can bind on SQLite (32,766).
 const ROWS_PER_INSERT: usize = 2500;
 
-/// Appends one entry per subject for the same access (a list of participants read at once): the
-/// chain's last hash read once and the rows written in one statement per 2,500 (a provider's
-/// overview reads thousands), in one transaction, under one turn. `a.subject` is not used.
+/// Appends one entry per subject for the same access (the participants of one course read at
+/// once), in one transaction under one turn. `a.subject` is not used.
 pub async fn record_each(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    a: &Access<'_>,
+    subjects: &[Uuid],
+) -> AppResult<()> {
+    let rows = subjects
+        .iter()
+        .map(|s| unchained(now, a, Some(*s), None))
+        .collect();
+    append(db, rows).await
+}
+
+/// Appends one entry for a read of many participants at once (a provider's overview of
+/// thousands), listing them: one row whatever the number, and [`for_subject`] finds it for each
+/// of them. `a.subject` is not used.
+pub async fn record_listing(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     a: &Access<'_>,
@@ -109,9 +129,45 @@ pub async fn record_each(
     if subjects.is_empty() {
         return Ok(());
     }
-    // PostgreSQL keeps microseconds: a row is hashed with the instant as it will be read back,
-    // or `verify_chain` would find every row written with a finer clock changed.
-    let now = now.trunc_subsecs(6);
+    let mut ids: Vec<String> = subjects.iter().map(Uuid::to_string).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    append(db, vec![unchained(now, a, None, Some(ids.join(" ")))]).await
+}
+
+/// A row for `a` before it is linked into the chain.
+fn unchained(
+    now: DateTime<Utc>,
+    a: &Access<'_>,
+    subject: Option<Uuid>,
+    subjects: Option<String>,
+) -> audit_log::Model {
+    audit_log::Model {
+        id: 0,
+        // PostgreSQL keeps microseconds: a row is hashed with the instant as it will be read
+        // back, or `verify_chain` would find every row written with a finer clock changed.
+        at: now.trunc_subsecs(6),
+        actor_user_id: Some(a.actor.uuid),
+        actor_role: a.actor.role.as_str().to_owned(),
+        subject_user_id: subject,
+        subjects,
+        provider_id: a.provider_id,
+        category: a.category.to_owned(),
+        action: a.action.to_owned(),
+        purpose: a.purpose.to_owned(),
+        request_id: a.actor.request_id.clone(),
+        outcome: "success".to_owned(),
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
+}
+
+/// Links the rows onto the chain's last hash, read once, and writes them in one transaction
+/// under one turn.
+async fn append(db: &DatabaseConnection, rows: Vec<audit_log::Model>) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     let _turn = APPEND.lock().await;
     let mut attempts = 0;
     loop {
@@ -123,30 +179,18 @@ pub async fn record_each(
             .await?
             .map(|r| r.hash)
             .unwrap_or_else(|| GENESIS.to_owned());
-        let mut rows = Vec::with_capacity(subjects.len());
-        for subject in subjects {
-            let mut row = audit_log::Model {
-                id: 0,
-                at: now,
-                actor_user_id: Some(a.actor.uuid),
-                actor_role: a.actor.role.as_str().to_owned(),
-                subject_user_id: Some(*subject),
-                provider_id: a.provider_id,
-                category: a.category.to_owned(),
-                action: a.action.to_owned(),
-                purpose: a.purpose.to_owned(),
-                request_id: a.actor.request_id.clone(),
-                outcome: "success".to_owned(),
-                prev_hash: prev.clone(),
-                hash: String::new(),
-            };
-            row.hash = row_hash(&prev, &row);
+        let mut chained = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut row = row.clone();
+            row.prev_hash = prev;
+            row.hash = row_hash(&row.prev_hash, &row);
             prev = row.hash.clone();
-            rows.push(audit_log::ActiveModel {
+            chained.push(audit_log::ActiveModel {
                 at: Set(row.at),
                 actor_user_id: Set(row.actor_user_id),
                 actor_role: Set(row.actor_role),
                 subject_user_id: Set(row.subject_user_id),
+                subjects: Set(row.subjects),
                 provider_id: Set(row.provider_id),
                 category: Set(row.category),
                 action: Set(row.action),
@@ -158,7 +202,7 @@ pub async fn record_each(
                 ..Default::default()
             });
         }
-        match insert_all(db, rows).await {
+        match insert_all(db, chained).await {
             Ok(()) => return Ok(()),
             // Another instance appended first (UNIQUE(prev_hash)); chain onto its row.
             Err(_) if attempts < 5 => continue,
@@ -183,16 +227,32 @@ async fn insert_all(
     txn.commit().await
 }
 
-/// Entries about one participant, newest first.
+/// The most entries [`for_subject`] answers with.
+const FOR_SUBJECT_MAX: u64 = 1000;
+
+/// Entries about one participant, newest first: the rows about them and the listing rows that
+/// name them (found through the partial index on listing rows; an id is 36 characters of a
+/// fixed form, so a match inside the list is that id).
 pub async fn for_subject(db: &DatabaseConnection, subject: Uuid) -> AppResult<Vec<AuditEntry>> {
-    Ok(audit_log::Entity::find()
+    let own = audit_log::Entity::find()
         .filter(audit_log::Column::SubjectUserId.eq(subject))
         .order_by_desc(audit_log::Column::Id)
-        .limit(1000)
+        .limit(FOR_SUBJECT_MAX)
         .all(db)
-        .await?
+        .await?;
+    let listed = audit_log::Entity::find()
+        .filter(audit_log::Column::Subjects.is_not_null())
+        .filter(audit_log::Column::Subjects.contains(subject.to_string()))
+        .order_by_desc(audit_log::Column::Id)
+        .limit(FOR_SUBJECT_MAX)
+        .all(db)
+        .await?;
+    let mut rows: Vec<audit_log::Model> = own.into_iter().chain(listed).collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+    rows.truncate(FOR_SUBJECT_MAX as usize);
+    Ok(rows
         .into_iter()
-        .map(AuditEntry::from)
+        .map(|r| AuditEntry::about(r, subject))
         .collect())
 }
 

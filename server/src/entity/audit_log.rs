@@ -9,6 +9,9 @@ pub struct Model {
     pub actor_user_id: Option<Uuid>,
     pub actor_role: String,
     pub subject_user_id: Option<Uuid>,
+    /// On a row about many participants read at once: their ids, sorted, separated by spaces.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub subjects: Option<String>,
     pub provider_id: Option<i32>,
     pub category: String,
     pub action: String,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::accounts::service::find_by_uuid;
 use crate::audit::course::{audit_people, audit_subjects};
-use crate::audit::service::{Access, record_each};
+use crate::audit::service::{Access, record_listing};
 use crate::auth::extract::{Participant, ProviderAdmin, Staff};
 use crate::courses::access::{course_for_staff, course_participant_for_staff};
 use crate::courses::schedule::helsinki_today;
@@ -247,7 +247,7 @@ pub async fn provider_ledger_export(
         action: "export",
         purpose: "course_administration",
     };
-    record_each(&state.db, state.now(), &access, &subjects).await?;
+    record_listing(&state.db, state.now(), &access, &subjects).await?;
     let rows = export::rows(&state.db, scope).await?;
     let lang = q.language();
     Ok(export::csv(lang, &rows, true)

@@ -1,14 +1,12 @@
 //! `/api/v1/overview` and `/api/v1/overview.csv` for a provider admin: HTTP only. Platform admins
 //! read no participant data (as `courses::access`), so they get 403 with everyone else.
 
-use std::collections::HashSet;
-
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 
-use crate::audit::service::{Access, record_each};
+use crate::audit::service::{Access, record_listing};
 use crate::auth::extract::ProviderAdmin;
-use crate::error::{AppError, AppResult, Problem};
+use crate::error::{AppResult, Problem};
 use crate::overview::export::{file_name, overview_csv};
 use crate::overview::model::{ExportQuery, Overview};
 use crate::overview::service;
@@ -19,13 +17,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/overview.csv", web::get().to(overview_export));
 }
 
-/// Reads the overview and writes one usage-log row per participant in it. The rows are written
-/// while the overview is read (for 2,400 participants they take as long as the reads); whoever
-/// the overview shows but was enrolled between the two is recorded after. Either failing refuses
-/// the read.
+/// Reads the overview and, before it is answered, writes one usage-log row listing every
+/// participant in it; the read is refused if the row cannot be written.
 async fn read(state: &AppState, who: &ProviderAdmin, action: &'static str) -> AppResult<Overview> {
     let provider_id = who.provider_id()?;
     let now = state.now();
+    let view = service::overview(&state.db, provider_id, now).await?;
+    let shown: Vec<Uuid> = view
+        .courses
+        .iter()
+        .flat_map(|c| c.participants.iter().map(|p| p.id))
+        .collect();
     let access = Access {
         actor: &who.0,
         subject: Uuid::nil(),
@@ -34,21 +36,7 @@ async fn read(state: &AppState, who: &ProviderAdmin, action: &'static str) -> Ap
         action,
         purpose: "course_administration",
     };
-    let record = async {
-        let subjects = service::participants(&state.db, provider_id).await?;
-        record_each(&state.db, now, &access, &subjects).await?;
-        Ok::<_, AppError>(subjects)
-    };
-    let (view, recorded) =
-        tokio::try_join!(service::overview(&state.db, provider_id, now), record)?;
-    let recorded: HashSet<Uuid> = recorded.into_iter().collect();
-    let late: Vec<Uuid> = view
-        .courses
-        .iter()
-        .flat_map(|c| c.participants.iter().map(|p| p.id))
-        .filter(|id| !recorded.contains(id))
-        .collect();
-    record_each(&state.db, now, &access, &late).await?;
+    record_listing(&state.db, now, &access, &shown).await?;
     Ok(view)
 }
 

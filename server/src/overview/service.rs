@@ -205,21 +205,6 @@ async fn measures<C: ConnectionTrait>(db: &C, provider_id: i32) -> AppResult<Vec
     Ok(select_all(db, &sql, course_filter(provider_id)).await?)
 }
 
-#[derive(Debug, FromQueryResult)]
-struct Subject {
-    uuid: Uuid,
-}
-
-/// Every participant the overview shows (the usage log's subjects), in one statement.
-pub async fn participants<C: ConnectionTrait>(db: &C, provider_id: i32) -> AppResult<Vec<Uuid>> {
-    let sql = format!(
-        "SELECT u.uuid FROM enrolments e JOIN users u ON u.id = e.participant_id \
-         WHERE e.course_id IN ({COURSES})"
-    );
-    let rows: Vec<Subject> = select_all(db, &sql, course_filter(provider_id)).await?;
-    Ok(rows.into_iter().map(|s| s.uuid).collect())
-}
-
 /// The overview of every course of the provider on `now` (see the module's notes for the
 /// statements it takes).
 pub async fn overview<C: ConnectionTrait>(

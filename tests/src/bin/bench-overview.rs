@@ -11,7 +11,7 @@
 //!    the home benchmark's progress rows, active days, tasks, goals and chat, and the teams,
 //!    guidance entries, contacts and measurements), and a signed-in provider admin.
 //! 3. Requests the overview once (it must work) and counts the SQL statements a second request
-//!    sends — the reads and the usage-log rows for every participant in it.
+//!    sends — the reads and the one usage-log row listing every participant in it.
 //! 4. Requests it as the provider admin over `connections` keep-alive connections for `seconds`
 //!    (after one second of warm-up) and prints, as its last line,
 //!    `{"courses": n, "p99_ms": x, "queries": q}`.
