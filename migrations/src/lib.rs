@@ -56,6 +56,7 @@ mod m20261204_000011_create_alerts_open_index;
 mod m20261204_000012_add_activity_nudges_to_users;
 mod m20261204_000020_create_chat_guidance_sessions;
 mod m20261205_000001_add_subjects_to_audit_log;
+mod m20261205_000002_create_overview_indexes;
 
 pub struct Migrator;
 
@@ -113,6 +114,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_add_activity_nudges_to_users::Migration),
             Box::new(m20261204_000020_create_chat_guidance_sessions::Migration),
             Box::new(m20261205_000001_add_subjects_to_audit_log::Migration),
+            Box::new(m20261205_000002_create_overview_indexes::Migration),
         ]
     }
 }
