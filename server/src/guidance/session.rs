@@ -237,29 +237,21 @@ async fn view<C: ConnectionTrait>(
 }
 
 /// The room's current session for a guide of its course.
-pub async fn current(
-    state: &AppState,
-    actor: &AuthUser,
-    room: Uuid,
-) -> AppResult<(CurrentSession, course::Model)> {
+pub async fn current(state: &AppState, actor: &AuthUser, room: Uuid) -> AppResult<CurrentSession> {
     let (room, course) = group_room(&state.db, actor, room).await?;
     let session = match open_session(&state.db, room.id).await? {
         Some(s) => Some(view(&state.db, &s, &room, &course, state.now()).await?),
         None => None,
     };
-    Ok((CurrentSession { session }, course))
+    Ok(CurrentSession { session })
 }
 
 /// Opens a session: the room gets a `guidance_started` event.
-pub async fn start(
-    state: &AppState,
-    actor: &AuthUser,
-    room: Uuid,
-) -> AppResult<(SessionView, course::Model)> {
+pub async fn start(state: &AppState, actor: &AuthUser, room: Uuid) -> AppResult<SessionView> {
     let db = &state.db;
     let (room, course) = group_room(db, actor, room).await?;
     let now = state.now();
-    let _writer = crate::db::write_gate(db).await;
+    let writer = crate::db::write_gate(db).await;
     let txn = db.begin().await?;
     if open_session(&txn, room.id).await?.is_some() {
         return Err(running_error());
@@ -296,21 +288,19 @@ pub async fn start(
         .ok_or(AppError::NotFound)?;
     txn.commit().await?;
     state.chat.publish(room.id, vec![event]);
-    Ok((view(db, &s, &room, &course, now).await?, course))
+    // The view only reads: other writers need not wait for it.
+    drop(writer);
+    view(db, &s, &room, &course, now).await
 }
 
 /// Ends the running session: the list is frozen and the room gets a `guidance_ended` event.
 /// Ending an already ended session returns it as it is.
-pub async fn end(
-    state: &AppState,
-    actor: &AuthUser,
-    room: Uuid,
-) -> AppResult<(SessionView, course::Model)> {
+pub async fn end(state: &AppState, actor: &AuthUser, room: Uuid) -> AppResult<SessionView> {
     let db = &state.db;
     let (room, course) = group_room(db, actor, room).await?;
     let now = state.now();
     let s = end_in(state, actor, &room, now).await?;
-    Ok((view(db, &s, &room, &course, now).await?, course))
+    view(db, &s, &room, &course, now).await
 }
 
 async fn end_in(

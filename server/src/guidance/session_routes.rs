@@ -36,7 +36,7 @@ pub async fn current(
     who: Staff,
     room: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let (view, _) = session::current(&state, &who.0, *room).await?;
+    let view = session::current(&state, &who.0, *room).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -50,7 +50,7 @@ pub async fn start(
     who: Staff,
     room: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let (view, _) = session::start(&state, &who.0, *room).await?;
+    let view = session::start(&state, &who.0, *room).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -63,7 +63,7 @@ pub async fn end(
     who: Staff,
     room: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let (view, _) = session::end(&state, &who.0, *room).await?;
+    let view = session::end(&state, &who.0, *room).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
