@@ -518,14 +518,7 @@ async fn the_course_totals_take_a_fixed_number_of_statements() {
 #[tokio::test]
 async fn the_ledger_and_contact_endpoints_are_in_the_openapi_document() {
     let app = TestApp::new().await;
-    let doc: Value = crate::helpers::client()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let doc = app.openapi().await;
     for (path, method) in [
         ("/api/v1/me/guidance", "get"),
         ("/api/v1/courses/{id}/guidance", "get"),

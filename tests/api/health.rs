@@ -1,6 +1,5 @@
 use crate::helpers::{TestApp, client};
 use reqwest::StatusCode;
-use serde_json::Value;
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_ok() {
@@ -26,14 +25,7 @@ async fn readyz_reports_an_unreachable_database() {
 #[tokio::test]
 async fn the_openapi_document_is_generated_and_the_docs_are_served_locally() {
     let app = TestApp::new().await;
-    let doc: Value = client()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("req")
-        .json()
-        .await
-        .expect("json");
+    let doc = app.openapi().await;
     for path in [
         "/api/v1/auth/login",
         "/api/v1/courses/{id}/transitions",

@@ -78,6 +78,18 @@ impl TestApp {
         format!("{}{}", self.server.address, path)
     }
 
+    /// The OpenAPI document the server serves (no sign-in needed).
+    pub async fn openapi(&self) -> Value {
+        client()
+            .get(self.url("/api/openapi.json"))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json")
+    }
+
     pub fn today(&self) -> NaiveDate {
         etapolku_server::courses::schedule::helsinki_today(etapolku_server::clock::Clock::now(
             &self.server.clock,

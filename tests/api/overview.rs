@@ -777,14 +777,7 @@ async fn the_overview_takes_the_same_number_of_statements_for_one_course_or_thre
 #[tokio::test]
 async fn the_overview_and_the_exports_are_in_the_openapi_document() {
     let app = TestApp::new().await;
-    let doc: Value = crate::helpers::client()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let doc = app.openapi().await;
     for path in [
         "/api/v1/overview",
         "/api/v1/overview.csv",
