@@ -103,3 +103,18 @@ pub fn wednesday_of_remote_week_12(start: NaiveDate) -> Result<chrono::DateTime<
     let noon = day.and_hms_opt(10, 0, 0).context("time")?;
     Ok(Utc.from_utc_datetime(&noon))
 }
+
+/// Brings a freshly seeded PostgreSQL database to the state a running one is in: autovacuum
+/// would have vacuumed and analysed twelve weeks of rows long before anyone reads them, but
+/// right after a bulk load the planner has no statistics and index-only scans still visit the
+/// table for every row (the visibility map is empty). SQLite has neither (the server never
+/// analyses it), so it is left as it is.
+pub async fn settle(db: &sea_orm::DatabaseConnection) -> Result<()> {
+    use sea_orm::ConnectionTrait;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_unprepared("VACUUM ANALYZE")
+            .await
+            .context("VACUUM ANALYZE")?;
+    }
+    Ok(())
+}

@@ -8,7 +8,8 @@
 //!    set → a fresh PostgreSQL database) with the clock on Wednesday of remote week 12.
 //! 2. Seeds N courses × 12 participants with 12 weeks of activity through the service layer:
 //!    the demo program, opened items and completions, active days, two self-rehabilitation tasks
-//!    each with logs, GAS goals and notifications; one signed-in session per participant.
+//!    each with logs, GAS goals and notifications; one signed-in session per participant. On
+//!    PostgreSQL it is then vacuumed and analysed as autovacuum would have (`bench::settle`).
 //! 3. Loads `/healthz` (the baseline: the same server, HTTP stack and client, no work) and then
 //!    `/me/home` with the same number of keep-alive connections for the same time, rotating
 //!    through the participants' tokens, and counts the SQL statements one home request sends.
@@ -23,7 +24,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Parser;
-use etapolku_tests::bench::{load, wednesday_of_remote_week_12};
+use etapolku_tests::bench::{load, settle, wednesday_of_remote_week_12};
 use etapolku_tests::home_dataset::{self, Dataset};
 use etapolku_tests::spawn::spawn_app_at;
 
@@ -57,6 +58,7 @@ async fn main() -> Result<()> {
         tokens.len(),
         seeding.elapsed().as_secs_f64()
     );
+    settle(&server.db).await?;
     let tokens = Arc::new(tokens);
     let base = server.address.clone();
 

@@ -9,7 +9,8 @@
 //!    set → a fresh PostgreSQL database) with the clock on Wednesday of remote week 12.
 //! 2. Seeds N courses × 12 participants of one provider with 12 weeks of data (`overview_dataset`:
 //!    the home benchmark's progress rows, active days, tasks, goals and chat, and the teams,
-//!    guidance entries, contacts and measurements), and a signed-in provider admin.
+//!    guidance entries, contacts and measurements), and a signed-in provider admin; on
+//!    PostgreSQL, vacuums and analyses it as autovacuum would have (`bench::settle`).
 //! 3. Requests the overview once (it must work) and counts the SQL statements a second request
 //!    sends — the reads and the one usage-log row listing every participant in it.
 //! 4. Requests it as the provider admin over `connections` keep-alive connections for `seconds`
@@ -24,7 +25,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::Parser;
-use etapolku_tests::bench::{load, wednesday_of_remote_week_12};
+use etapolku_tests::bench::{load, settle, wednesday_of_remote_week_12};
 use etapolku_tests::overview_dataset;
 use etapolku_tests::spawn::spawn_app_at;
 
@@ -59,6 +60,7 @@ async fn main() -> Result<()> {
         data.rows,
         seeding.elapsed().as_secs_f64()
     );
+    settle(&server.db).await?;
     let base = server.address.clone();
     let url = format!("{base}{}", args.path);
     let client = reqwest::Client::new();
