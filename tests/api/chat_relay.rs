@@ -5,21 +5,29 @@
 use std::time::Duration;
 
 use etapolku_tests::chat_client::{self, is};
-use etapolku_tests::spawn::spawn_second_instance;
+use etapolku_tests::spawn::{TestServer, spawn_second_instance};
 
 use crate::chat::{chat_course, open, say};
 use crate::helpers::TestApp;
 
-#[tokio::test]
-async fn a_message_sent_through_one_instance_reaches_a_client_of_the_other_in_order() {
+/// A test server and a second instance on its database; none on SQLite, which has one instance.
+async fn two_instances() -> Option<(TestApp, TestServer)> {
     let app = TestApp::new().await;
     if app.server.pg_database.is_none() {
         eprintln!("NOTE: the relay between instances needs PostgreSQL; this run is on SQLite");
-        return;
+        return None;
     }
     let second = spawn_second_instance(&app.server)
         .await
         .expect("a second instance on the same database");
+    Some((app, second))
+}
+
+#[tokio::test]
+async fn a_message_sent_through_one_instance_reaches_a_client_of_the_other_in_order() {
+    let Some((app, second)) = two_instances().await else {
+        return;
+    };
     let cc = chat_course(&app, "Relay", 1).await;
     let mut on_first = open(&app, &cc.demo.participant).await;
     on_first.join_one(&cc.group, 0).await.expect("join, first");
@@ -63,14 +71,9 @@ async fn a_message_sent_through_one_instance_reaches_a_client_of_the_other_in_or
 
 #[tokio::test]
 async fn signing_out_through_one_instance_closes_the_socket_on_the_other() {
-    let app = TestApp::new().await;
-    if app.server.pg_database.is_none() {
-        eprintln!("NOTE: the relay between instances needs PostgreSQL; this run is on SQLite");
+    let Some((app, second)) = two_instances().await else {
         return;
-    }
-    let second = spawn_second_instance(&app.server)
-        .await
-        .expect("a second instance on the same database");
+    };
     let cc = chat_course(&app, "Leave", 0).await;
     let p = &cc.demo.participant;
     let mut on_second = chat_client::connect(&p.client, &second.address, &p.token)
