@@ -78,10 +78,10 @@ impl TestApp {
         format!("{}{}", self.server.address, path)
     }
 
-    /// The OpenAPI document the server serves (no sign-in needed).
-    pub async fn openapi(&self) -> Value {
+    /// What `path` answers without signing in, as JSON.
+    pub async fn public_json(&self, path: &str) -> Value {
         client()
-            .get(self.url("/api/openapi.json"))
+            .get(self.url(path))
             .send()
             .await
             .expect("request")

@@ -777,7 +777,7 @@ async fn the_overview_takes_the_same_number_of_statements_for_one_course_or_thre
 #[tokio::test]
 async fn the_overview_and_the_exports_are_in_the_openapi_document() {
     let app = TestApp::new().await;
-    let doc = app.openapi().await;
+    let doc = app.public_json("/api/openapi.json").await;
     for path in [
         "/api/v1/overview",
         "/api/v1/overview.csv",
@@ -786,100 +786,4 @@ async fn the_overview_and_the_exports_are_in_the_openapi_document() {
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path}");
     }
-}
-
-#[tokio::test]
-async fn a_read_of_thousands_of_participants_is_logged_whole_and_the_chain_holds() {
-    // A provider's overview can hold more participants than one SQLite statement can bind rows
-    // of the usage log (12 values a row, 32,766 values a statement), and the clock can be finer
-    // than the database.
-    use etapolku_server::audit::service::{Access, record_each, verify_chain};
-    use etapolku_server::auth::extract::AuthUser;
-    let app = TestApp::new().await;
-    let admin = AuthUser {
-        id: 1,
-        uuid: uuid::Uuid::new_v4(),
-        role: Role::ProviderAdmin,
-        provider_id: Some(1),
-        session: uuid::Uuid::new_v4(),
-        request_id: "bulk".into(),
-    };
-    let subjects: Vec<uuid::Uuid> = (0..6000).map(|_| uuid::Uuid::new_v4()).collect();
-    let access = Access {
-        actor: &admin,
-        subject: uuid::Uuid::nil(),
-        provider_id: Some(1),
-        category: "overview",
-        action: "read",
-        purpose: "course_administration",
-    };
-    let before = app.count("audit_log").await;
-
-    // An instant with nanoseconds, as the system clock gives; PostgreSQL keeps microseconds.
-    let now = at("2026-03-02T08:00:00.123456789Z");
-    record_each(&app.server.db, now, &access, &subjects)
-        .await
-        .expect("recorded");
-
-    assert_eq!(app.count("audit_log").await - before, 6000);
-    let chain = verify_chain(&app.server.db).await.expect("read");
-    assert_eq!(chain, Ok(usize::try_from(before).expect("n") + 6000));
-}
-
-#[tokio::test]
-async fn a_listing_row_names_every_participant_read_and_an_edit_to_its_list_is_detected() {
-    // The overview writes one row listing everyone it shows; a participant's request finds it.
-    use etapolku_server::audit::service::{Access, for_subject, record_listing, verify_chain};
-    use etapolku_server::auth::extract::AuthUser;
-    use sea_orm::{ConnectionTrait, Statement};
-    let app = TestApp::new().await;
-    let admin = AuthUser {
-        id: 1,
-        uuid: uuid::Uuid::new_v4(),
-        role: Role::ProviderAdmin,
-        provider_id: Some(1),
-        session: uuid::Uuid::new_v4(),
-        request_id: "listing".into(),
-    };
-    let subjects: Vec<uuid::Uuid> = (0..6000).map(|_| uuid::Uuid::new_v4()).collect();
-    let access = Access {
-        actor: &admin,
-        subject: uuid::Uuid::nil(),
-        provider_id: Some(1),
-        category: "overview",
-        action: "read",
-        purpose: "course_administration",
-    };
-    let before = app.count("audit_log").await;
-    let db = &app.server.db;
-
-    record_listing(db, at("2026-03-02T08:00:00.123456789Z"), &access, &subjects)
-        .await
-        .expect("recorded");
-
-    assert_eq!(app.count("audit_log").await - before, 1);
-    let n = usize::try_from(before).expect("n") + 1;
-    assert_eq!(verify_chain(db).await.expect("read"), Ok(n));
-    for listed in [subjects[0], subjects[2999], subjects[5999]] {
-        let entries = for_subject(db, listed).await.expect("read");
-        assert_eq!(entries.len(), 1, "{listed}");
-        assert_eq!(entries[0].subject_id, Some(listed));
-        assert_eq!(entries[0].category, "overview");
-        assert_eq!(entries[0].request_id, "listing");
-    }
-    let stranger = uuid::Uuid::new_v4();
-    assert!(for_subject(db, stranger).await.expect("read").is_empty());
-
-    // Taking one participant out of the list breaks the chain at that row.
-    let id: i32 = i32::try_from(n).expect("id");
-    db.execute_raw(Statement::from_string(
-        db.get_database_backend(),
-        format!(
-            "UPDATE audit_log SET subjects = REPLACE(subjects, '{} ', '') WHERE id = {id}",
-            subjects.iter().map(|s| s.to_string()).min().expect("one")
-        ),
-    ))
-    .await
-    .expect("tamper");
-    assert_eq!(verify_chain(db).await.expect("read"), Err(id));
 }

@@ -128,14 +128,7 @@ async fn a_personal_guide_cannot_be_removed_from_the_team() {
 #[tokio::test]
 async fn the_professions_list_has_finnish_and_swedish_names() {
     let app = TestApp::new().await;
-    let list: Value = crate::helpers::client()
-        .get(app.url("/api/v1/professions"))
-        .send()
-        .await
-        .expect("req")
-        .json()
-        .await
-        .expect("json");
+    let list = app.public_json("/api/v1/professions").await;
     let nurse = list
         .as_array()
         .expect("l")
