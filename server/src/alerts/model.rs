@@ -85,10 +85,7 @@ impl AckNote {
                 format!("at most {NOTE_MAX} characters"),
             ));
         }
-        // Line breaks and tabs are text; other control characters are not.
-        if t.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
+        if crate::text::has_control_chars(t) {
             return Err(FieldError::new(
                 "note",
                 "invalid",

@@ -129,7 +129,7 @@ pub fn first_name(full: &str) -> &str {
     full.split_whitespace().next().unwrap_or("")
 }
 
-/// A message text: trimmed, 1–4,000 characters.
+/// A message text: trimmed, 1–4,000 characters, no control characters but line breaks and tabs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body(String);
 
@@ -137,8 +137,7 @@ impl Body {
     pub fn parse(raw: &str) -> Option<Body> {
         let t = raw.trim();
         let n = t.chars().count();
-        (1..=MAX_BODY_CHARS)
-            .contains(&n)
+        ((1..=MAX_BODY_CHARS).contains(&n) && !crate::text::has_control_chars(t))
             .then(|| Body(t.to_owned()))
     }
     pub fn as_str(&self) -> &str {
@@ -163,6 +162,11 @@ mod tests {
         assert!(Body::parse("").is_none());
         assert!(Body::parse(&"ä".repeat(4000)).is_some());
         assert!(Body::parse(&"ä".repeat(4001)).is_none());
+        assert!(Body::parse("Hei\nkaikki").is_some());
+        assert!(
+            Body::parse("Hei\u{0}").is_none(),
+            "PostgreSQL cannot store NUL"
+        );
     }
 
     #[test]

@@ -54,9 +54,7 @@ impl Reason {
         if t.chars().count() > MAX_REASON_CHARS {
             return Err("the reason can have at most 1000 characters");
         }
-        if t.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
+        if crate::text::has_control_chars(t) {
             return Err("the reason contains control characters");
         }
         Ok(Reason(t.to_owned()))
