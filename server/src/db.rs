@@ -12,10 +12,30 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::config::StorageArgs;
 
+pub mod checkpoint;
+
 /// How long a writer waits for a lock held by another connection or process (SECURITY.md F3).
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub async fn connect(storage: &StorageArgs) -> anyhow::Result<DatabaseConnection> {
+    connect_with(storage, storage.db_max_connections).await
+}
+
+/// The chat writer's own connection on SQLite (`None` on PostgreSQL, where the writer shares the
+/// pool). SQLite drops a connection's whole page cache when another connection has committed
+/// since its last transaction; a writer that took whichever pooled connection was free read
+/// every index page of every group again from the OS. One connection keeps its cache warm.
+pub async fn connect_writer(storage: &StorageArgs) -> anyhow::Result<Option<DatabaseConnection>> {
+    if storage.database_url.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(connect_with(storage, 1).await?))
+}
+
+async fn connect_with(
+    storage: &StorageArgs,
+    max_connections: u32,
+) -> anyhow::Result<DatabaseConnection> {
     std::fs::create_dir_all(&storage.data_dir)
         .with_context(|| format!("creating data directory {}", storage.data_dir.display()))?;
     let url = match &storage.database_url {
@@ -36,7 +56,7 @@ pub async fn connect(storage: &StorageArgs) -> anyhow::Result<DatabaseConnection
         options.test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     options
-        .max_connections(storage.db_max_connections)
+        .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         // WAL with synchronous=NORMAL survives kill -9 of the process (SECURITY.md promise 1).
@@ -45,6 +65,7 @@ pub async fn connect(storage: &StorageArgs) -> anyhow::Result<DatabaseConnection
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .pragma("wal_autocheckpoint", checkpoint::AUTOCHECKPOINT_PAGES)
         });
     Database::connect(options)
         .await

@@ -60,7 +60,13 @@ impl Application {
             FsBlobStore::new(config.storage.data_dir.join("blobs"))
                 .context("opening the blob store")?,
         );
+        db::checkpoint::start(background.clone());
         let chat = crate::chat::ChatHub::start(background.clone());
+        let chat_writer = match db::connect_writer(&config.storage).await? {
+            Some(own) => own,
+            None => db.clone(),
+        };
+        let chat_sends = crate::chat::SendQueue::start(chat_writer);
         let revocations = crate::auth::revocation::Revocations::start(background, clock.clone())
             .await
             .context("loading the session revocation set")?;
@@ -76,6 +82,7 @@ impl Application {
             public_url,
             queries,
             chat,
+            chat_sends,
             revocations,
         };
         let data = web::Data::new(state.clone());

@@ -30,6 +30,8 @@ pub struct AppState {
     pub queries: crate::db::QueryCounter,
     /// The chat hub: live rooms and sockets of this instance.
     pub chat: crate::chat::ChatHub,
+    /// This instance's chat writer: sends are committed in groups.
+    pub chat_sends: crate::chat::SendQueue,
     /// Sessions revoked recently (S4): checked on every request instead of a database read.
     pub revocations: crate::auth::revocation::Revocations,
 }

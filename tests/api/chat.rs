@@ -854,7 +854,7 @@ async fn invalid_bodies_and_frames_for_unjoined_rooms_get_error_frames() {
     assert_eq!(app.count("chat_messages").await, 1);
 }
 
-async fn user_row(app: &TestApp, uuid: &str) -> etapolku_server::entity::user::Model {
+pub async fn user_row(app: &TestApp, uuid: &str) -> etapolku_server::entity::user::Model {
     use etapolku_server::entity::user;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     user::Entity::find()
@@ -866,7 +866,13 @@ async fn user_row(app: &TestApp, uuid: &str) -> etapolku_server::entity::user::M
 }
 
 /// A mute of `minutes` from the test clock's now, as the moderation endpoint would store it.
-async fn insert_mute(app: &TestApp, course: &str, participant: &str, guide: &str, minutes: i64) {
+pub async fn insert_mute(
+    app: &TestApp,
+    course: &str,
+    participant: &str,
+    guide: &str,
+    minutes: i64,
+) {
     use etapolku_server::clock::Clock;
     use etapolku_server::entity::{chat_mute, course as course_entity};
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};

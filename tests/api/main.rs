@@ -12,6 +12,7 @@ mod bad_input;
 mod chat;
 mod chat_eviction;
 mod chat_faults;
+mod chat_group_commit;
 mod chat_moderation;
 mod chat_notifications;
 mod chat_relay;

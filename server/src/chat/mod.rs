@@ -3,6 +3,7 @@
 //!
 //! - `rooms`: which rooms a course has and who is in them (computed from enrolment and team).
 //! - `store`: the log: sending, editing, deleting, events, replay; every write is one transaction.
+//! - `group_commit`: the writer that stores the sends waiting at once in one transaction.
 //! - `history`: HTTP history, search and pins.
 //! - `ticket`: one-use websocket tickets.
 //! - `hub`: the one task that owns the live rooms and fans out committed rows.
@@ -10,6 +11,7 @@
 //! - `protocol`: frames in and out, rendered once per audience.
 //! - `relay`: PostgreSQL LISTEN/NOTIFY between server instances.
 
+pub mod group_commit;
 pub mod history;
 pub mod hub;
 pub mod mail;
@@ -25,5 +27,6 @@ pub mod socket;
 pub mod store;
 pub mod ticket;
 
+pub use group_commit::SendQueue;
 pub use hub::ChatHub;
 pub use model::{Audience, ChatUser, Membership, RoomKind};

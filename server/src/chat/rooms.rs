@@ -49,25 +49,51 @@ pub async fn is_course_guide<C: ConnectionTrait>(
     Ok(user.role == Role::Guide && is_on_team(db, course_id, user.id).await?)
 }
 
-/// How `user` belongs to `room`, if at all.
+/// How `user` belongs to `room`, if at all (the facts read one by one; a batch of sends reads
+/// them in bulk and decides with [`membership_from`]).
 pub async fn membership<C: ConnectionTrait>(
     db: &C,
     user: &ChatUser,
     room: &chat_room::Model,
 ) -> AppResult<Option<Membership>> {
+    let on_team = user.role == Role::Guide && is_on_team(db, room.course_id, user.id).await?;
+    // The one enrolment that can matter: the guide's private thread's participant, or the
+    // participant herself.
+    let person = match user.role {
+        Role::Guide if on_team => room.participant_id,
+        Role::Participant => Some(user.id),
+        _ => None,
+    };
+    let enrolled = match person {
+        Some(p) => is_enrolled(db, room.course_id, p).await?,
+        None => false,
+    };
+    Ok(membership_from(user, room, on_team, |p| {
+        enrolled && Some(p) == person
+    }))
+}
+
+/// How `user` belongs to `room`, given whether she is on the course's team and who is enrolled
+/// on the course (`enrolled(participant_id)`).
+pub fn membership_from(
+    user: &ChatUser,
+    room: &chat_room::Model,
+    on_team: bool,
+    enrolled: impl Fn(i32) -> bool,
+) -> Option<Membership> {
     let kind = RoomKind::parse(&room.kind);
     match user.role {
         Role::Guide => {
-            if !is_on_team(db, room.course_id, user.id).await? {
-                return Ok(None);
+            if !on_team {
+                return None;
             }
             // A private thread of someone no longer on the course is closed to staff too.
             if let (Some(RoomKind::Private), Some(p)) = (kind, room.participant_id)
-                && !is_enrolled(db, room.course_id, p).await?
+                && !enrolled(p)
             {
-                return Ok(None);
+                return None;
             }
-            Ok(Some(Membership::Staff))
+            Some(Membership::Staff)
         }
         Role::Participant => {
             let allowed = match kind {
@@ -75,13 +101,9 @@ pub async fn membership<C: ConnectionTrait>(
                 Some(RoomKind::Private) => room.participant_id == Some(user.id),
                 _ => false,
             };
-            if allowed && is_enrolled(db, room.course_id, user.id).await? {
-                Ok(Some(Membership::Participant))
-            } else {
-                Ok(None)
-            }
+            (allowed && enrolled(user.id)).then_some(Membership::Participant)
         }
-        Role::ProviderAdmin | Role::PlatformAdmin => Ok(None),
+        Role::ProviderAdmin | Role::PlatformAdmin => None,
     }
 }
 

@@ -17,8 +17,9 @@ use uuid::Uuid;
 use crate::accounts::model::Role;
 use crate::audit::service::{self as audit, Access};
 use crate::auth::extract::AuthUser;
+use crate::chat::group_commit::SendRequest;
 use crate::chat::hub::{CLOSE_RESTART, CLOSE_TRY_AGAIN_LATER, ConnHandle, ConnId, OUTBOUND_QUEUE};
-use crate::chat::model::{ChatUser, Membership, UserCard};
+use crate::chat::model::{Body, ChatUser, Membership, UserCard};
 use crate::chat::protocol::{self, ClientFrame, Frame, FrameError, MAX_FRAME_BYTES, MAX_REPLAY};
 use crate::chat::store::{self, ChatError, Sent};
 use crate::chat::{rooms, ticket};
@@ -503,8 +504,19 @@ impl Socket {
             Ok(None) => return self.not_member_for(room, Some(cmid)).await,
             Err(e) => return self.chat_error(e, room, Some(cmid)).await,
         };
-        let now = self.state.now();
-        match store::send(&self.state.db, &self.user, room_id, cmid, body, now).await {
+        let Some(body) = Body::parse(body) else {
+            return self
+                .chat_error(ChatError::InvalidBody, room, Some(cmid))
+                .await;
+        };
+        let request = SendRequest {
+            user: self.user.clone(),
+            room_id,
+            client_msg_id: cmid,
+            body,
+            now: self.state.now(),
+        };
+        match self.state.chat_sends.send(request).await {
             Ok(Sent::New(row)) => {
                 self.write(protocol::ack(room, &row, false)).await?;
                 self.state.chat.publish(room_id, vec![row]);

@@ -84,7 +84,7 @@ pub async fn append_event_with_body<C: ConnectionTrait>(
         d => Some(d.to_string()),
     };
     Ok(chat_message::ActiveModel {
-        uuid: Set(Uuid::new_v4()),
+        uuid: Set(Uuid::now_v7()),
         room_id: Set(room_id),
         seq: Set(room.last_seq),
         kind: Set("event".to_owned()),
@@ -121,6 +121,12 @@ pub enum ChatError {
 }
 
 impl ChatError {
+    pub fn muted(until: DateTime<Utc>, now: DateTime<Utc>) -> ChatError {
+        ChatError::Muted {
+            retry_after: (until - now).num_seconds().max(1),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             ChatError::NotMember => "not_member",
@@ -150,7 +156,9 @@ impl ChatError {
             ChatError::Muted { .. } => "The guide has paused your messages for a while.",
             ChatError::ReadOnly => "Only the guides can write here now.",
             ChatError::SlowMode { .. } => "Please wait a moment before the next message.",
-            ChatError::InvalidBody => "A message must have 1 to 4000 characters.",
+            ChatError::InvalidBody => {
+                "A message must have 1 to 4000 characters and no control characters."
+            }
             ChatError::EditWindowPassed => "Messages can be changed for 15 minutes only.",
             ChatError::NotFound => "The message was not found.",
             ChatError::NotAllowed => "You cannot change this message.",
@@ -295,41 +303,70 @@ async fn send_in(
             return Err(ChatError::ReadOnly);
         }
         if let Some(until) = muted_until(txn, room.course_id, user.id, now).await? {
-            return Err(ChatError::Muted {
-                retry_after: (until - now).num_seconds().max(1),
-            });
+            return Err(ChatError::muted(until, now));
         }
         if room.slow_mode_seconds > 0 {
-            let last = chat_message::Entity::find()
-                .filter(chat_message::Column::RoomId.eq(room_id))
-                .filter(chat_message::Column::SenderId.eq(user.id))
-                .filter(chat_message::Column::Kind.eq("message"))
-                .order_by_desc(chat_message::Column::Seq)
-                .one(txn)
-                .await?;
-            if let Some(last) = last {
-                let wait =
-                    i64::from(room.slow_mode_seconds) - (now - last.created_at).num_seconds();
-                if wait > 0 {
-                    return Err(ChatError::SlowMode { retry_after: wait });
-                }
-            }
+            let last = last_message_at(txn, room_id, user.id).await?;
+            slow_mode_check(&room, last, now)?;
         }
     }
-    let row = chat_message::ActiveModel {
-        uuid: Set(Uuid::new_v4()),
+    let row = new_message(room_id, room.last_seq, user.id, client_msg_id, body, now)
+        .insert(txn)
+        .await?;
+    Ok(Sent::New(row))
+}
+
+/// The row of a new message.
+pub(crate) fn new_message(
+    room_id: i32,
+    seq: i64,
+    sender_id: i32,
+    client_msg_id: Uuid,
+    body: Body,
+    now: DateTime<Utc>,
+) -> chat_message::ActiveModel {
+    chat_message::ActiveModel {
+        uuid: Set(Uuid::now_v7()),
         room_id: Set(room_id),
-        seq: Set(room.last_seq),
+        seq: Set(seq),
         kind: Set("message".to_owned()),
-        sender_id: Set(user.id),
+        sender_id: Set(sender_id),
         client_msg_id: Set(Some(client_msg_id)),
         body: Set(body.into_string()),
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
-    Ok(Sent::New(row))
+}
+
+/// When the user last wrote a message in the room (slow mode counts from it).
+pub(crate) async fn last_message_at<C: ConnectionTrait>(
+    db: &C,
+    room_id: i32,
+    sender_id: i32,
+) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(chat_message::Entity::find()
+        .filter(chat_message::Column::RoomId.eq(room_id))
+        .filter(chat_message::Column::SenderId.eq(sender_id))
+        .filter(chat_message::Column::Kind.eq("message"))
+        .order_by_desc(chat_message::Column::Seq)
+        .one(db)
+        .await?
+        .map(|m| m.created_at))
+}
+
+/// Slow mode: refused until the room's seconds have passed since the user's last message.
+pub(crate) fn slow_mode_check(
+    room: &chat_room::Model,
+    last: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), ChatError> {
+    if let Some(last) = last {
+        let wait = i64::from(room.slow_mode_seconds) - (now - last).num_seconds();
+        if wait > 0 {
+            return Err(ChatError::SlowMode { retry_after: wait });
+        }
+    }
+    Ok(())
 }
 
 /// Edits or deletes the user's own message within 15 minutes: the event row and the target's new
@@ -414,9 +451,7 @@ async fn change_in(
             return Err(ChatError::ReadOnly);
         }
         if let Some(until) = muted_until(txn, room.course_id, user.id, now).await? {
-            return Err(ChatError::Muted {
-                retry_after: (until - now).num_seconds().max(1),
-            });
+            return Err(ChatError::muted(until, now));
         }
     }
     let mut update =
