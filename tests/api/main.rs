@@ -35,4 +35,5 @@ mod overview;
 mod progress;
 mod selfrehab;
 mod selfrehab_goals;
+mod storage;
 mod team;
