@@ -248,11 +248,23 @@ fn percentile_ms(sorted: &[u64], p: f64) -> f64 {
     sorted[rank] as f64 / 1000.0
 }
 
-/// Waits until every member has received the highest acked seq of its room (or `limit`), then
-/// takes what every client saw and checks it.
-async fn finish(clients: &[Client], rooms: usize, limit: Duration) -> Outcome {
+/// Waits until `sent` sends have an answer (ack or error) and every member has received the
+/// highest acked seq of its room (or `limit`), then takes what every client saw and checks it.
+/// Without the first wait, the last acks of a run were counted in the next one.
+async fn finish(clients: &[Client], rooms: usize, limit: Duration, sent: usize) -> Outcome {
     let until = Instant::now() + limit;
     loop {
+        let answered: usize = clients
+            .iter()
+            .map(|c| {
+                let s = lock(&c.seen);
+                s.acked.len() + s.errors.values().sum::<usize>()
+            })
+            .sum();
+        if answered < sent && Instant::now() < until {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
         let mut top = vec![i64::MIN; rooms];
         for c in clients {
             if let Some(m) = lock(&c.seen).acked.iter().max() {
@@ -324,7 +336,7 @@ async fn rate_run(clients: &[Client], room_ids: &[String], rate: f64, seconds: u
             sent += 1;
         }
     }
-    let mut out = finish(clients, room_ids.len(), Duration::from_secs(15)).await;
+    let mut out = finish(clients, room_ids.len(), Duration::from_secs(15), sent).await;
     out.sent = sent;
     out.delivered_per_s = out.deliveries as f64 / seconds as f64;
     out
@@ -400,7 +412,8 @@ async fn saturation_run(
     for t in tasks {
         let _ = t.await;
     }
-    let mut out = finish(clients, room_ids.len(), Duration::from_secs(30)).await;
+    let sent_total = sent.load(Ordering::Relaxed) as usize;
+    let mut out = finish(clients, room_ids.len(), Duration::from_secs(30), sent_total).await;
     out.sent = sent.load(Ordering::Relaxed) as usize;
     out.delivered_per_s = during as f64 / seconds as f64;
     out
@@ -742,7 +755,7 @@ async fn ceiling_only(args: &Args) -> Result<()> {
     let rooms: Vec<usize> = (0..args.clients).map(|i| i / args.room_size).collect();
     let url = bare_server().await?;
     let bare = connect_bare(&url, &rooms, &room_ids, args.connecting).await?;
-    finish(&bare, room_ids.len(), Duration::ZERO).await;
+    finish(&bare, room_ids.len(), Duration::ZERO, 0).await;
     let rate = rate_run(&bare, &room_ids, args.rate, args.seconds).await;
     report("bare broadcast, rate run", &rate);
     let sat = saturation_run(&bare, &room_ids, 0.0, args.seconds).await;
@@ -898,7 +911,7 @@ async fn main() -> Result<()> {
         clients.len()
     );
     // Presence frames and the like from the joins are not part of any run.
-    finish(&clients, room_ids.len(), Duration::ZERO).await;
+    finish(&clients, room_ids.len(), Duration::ZERO, 0).await;
 
     // 3. and 4. against the server.
     let server_rate = rate_run(&clients, &room_ids, args.rate, args.seconds).await;
@@ -915,7 +928,7 @@ async fn main() -> Result<()> {
     // 5. The ceiling.
     let url = bare_server().await?;
     let bare = connect_bare(&url, &rooms, &room_ids, args.connecting).await?;
-    finish(&bare, room_ids.len(), Duration::ZERO).await;
+    finish(&bare, room_ids.len(), Duration::ZERO, 0).await;
     let bare_rate = rate_run(&bare, &room_ids, args.rate, args.seconds).await;
     report("bare broadcast, rate run", &bare_rate);
     let bare_sat = saturation_run(&bare, &room_ids, 0.0, args.seconds).await;
