@@ -765,12 +765,7 @@ async fn insert_messages(app: &TestApp, room_uuid: &str, sender_uuid: &str, n: i
     use etapolku_server::entity::{chat_message, chat_room, user};
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
     let db = &app.server.db;
-    let room = chat_room::Entity::find()
-        .filter(chat_room::Column::Uuid.eq(uuid::Uuid::parse_str(room_uuid).expect("uuid")))
-        .one(db)
-        .await
-        .expect("room")
-        .expect("room row");
+    let room = room_row(app, room_uuid).await;
     let sender = user::Entity::find()
         .filter(user::Column::Uuid.eq(uuid::Uuid::parse_str(sender_uuid).expect("uuid")))
         .one(db)
@@ -854,6 +849,18 @@ async fn invalid_bodies_and_frames_for_unjoined_rooms_get_error_frames() {
     assert_eq!(app.count("chat_messages").await, 1);
 }
 
+/// The room row of a room id the API gave.
+pub async fn room_row(app: &TestApp, uuid: &str) -> etapolku_server::entity::chat_room::Model {
+    use etapolku_server::entity::chat_room;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    chat_room::Entity::find()
+        .filter(chat_room::Column::Uuid.eq(uuid::Uuid::parse_str(uuid).expect("uuid")))
+        .one(&app.server.db)
+        .await
+        .expect("room")
+        .expect("room row")
+}
+
 pub async fn user_row(app: &TestApp, uuid: &str) -> etapolku_server::entity::user::Model {
     use etapolku_server::entity::user;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -901,15 +908,9 @@ pub async fn insert_mute(
 
 async fn set_read_only(app: &TestApp, room: &str) {
     use etapolku_server::entity::chat_room;
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use sea_orm::{ActiveModelTrait, Set};
     let db = &app.server.db;
-    let r = chat_room::Entity::find()
-        .filter(chat_room::Column::Uuid.eq(uuid::Uuid::parse_str(room).expect("uuid")))
-        .one(db)
-        .await
-        .expect("room")
-        .expect("room row");
-    let mut a: chat_room::ActiveModel = r.into();
+    let mut a: chat_room::ActiveModel = room_row(app, room).await.into();
     a.read_only = Set(true);
     a.update(db).await.expect("read_only");
 }

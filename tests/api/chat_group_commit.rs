@@ -13,7 +13,7 @@ use etapolku_server::entity::{chat_message, chat_room};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
 
-use crate::chat::{chat_course, insert_mute, joined, say, user_row};
+use crate::chat::{chat_course, insert_mute, joined, room_row, say, user_row};
 use crate::helpers::{Session, TestApp};
 
 async fn chat_user(app: &TestApp, s: &Session) -> ChatUser {
@@ -23,15 +23,6 @@ async fn chat_user(app: &TestApp, s: &Session) -> ChatUser {
         uuid: u.uuid,
         role: Role::parse(&u.role).expect("a role"),
     }
-}
-
-async fn room(app: &TestApp, uuid: &str) -> chat_room::Model {
-    chat_room::Entity::find()
-        .filter(chat_room::Column::Uuid.eq(Uuid::parse_str(uuid).expect("uuid")))
-        .one(&app.server.db)
-        .await
-        .expect("room")
-        .expect("room row")
 }
 
 fn request(
@@ -86,9 +77,9 @@ async fn a_group_answers_each_send_as_alone_and_gives_seqs_without_gaps() {
     let guide = chat_user(&app, &cc.demo.guide).await;
     let muted = chat_user(&app, &cc.others[0]).await;
     let other = chat_user(&app, &cc.others[1]).await;
-    let group = room(&app, &cc.group).await;
-    let team = room(&app, &cc.team).await;
-    let private = room(&app, &cc.private).await;
+    let group = room_row(&app, &cc.group).await;
+    let team = room_row(&app, &cc.team).await;
+    let private = room_row(&app, &cc.private).await;
     let (a, b, c, d, e) = (
         Uuid::new_v4(),
         Uuid::new_v4(),
@@ -145,7 +136,7 @@ async fn a_group_answers_each_send_as_alone_and_gives_seqs_without_gaps() {
     want.sort_unstable();
     assert_eq!(seqs, want);
     for (r, last) in [(&cc.group, 3), (&cc.private, 1), (&cc.team, 0)] {
-        assert_eq!(room(&app, r).await.last_seq, last, "room {r}");
+        assert_eq!(room_row(&app, r).await.last_seq, last, "room {r}");
     }
     // The answers are the stored rows.
     for answer in [first, to_aino, second] {
@@ -160,7 +151,7 @@ async fn a_group_that_fails_as_a_whole_is_stored_one_by_one() {
     let cc = chat_course(&app, "Kilpa", 1).await;
     let aino = chat_user(&app, &cc.demo.participant).await;
     let other = chat_user(&app, &cc.others[0]).await;
-    let group = room(&app, &cc.group).await;
+    let group = room_row(&app, &cc.group).await;
     let (raced, plain) = (Uuid::new_v4(), Uuid::new_v4());
 
     // Another instance is storing Aino's message with the same client id and has not committed
@@ -211,6 +202,6 @@ async fn a_group_that_fails_as_a_whole_is_stored_one_by_one() {
         ("new", 1),
         "the other send still gets the next seq"
     );
-    assert_eq!(room(&app, &cc.group).await.last_seq, 1);
+    assert_eq!(room_row(&app, &cc.group).await.last_seq, 1);
     assert_eq!(app.count("chat_messages").await, 2);
 }
