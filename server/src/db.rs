@@ -162,3 +162,44 @@ pub async fn write_gate<C: sea_orm::ConnectionTrait>(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::sqlx::sqlite::SqliteConnectOptions;
+    use sea_orm::sqlx::{ConnectOptions as _, Connection as _, Executor as _, Row as _};
+
+    /// A pooled connection that read the schema before another connection added a column must
+    /// still read that column by name. With SQLite's double-quoted string literals on, the stale
+    /// connection compiled `"x"` as the string 'x', SQLite re-prepared the statement with the
+    /// column when it ran, but sqlx kept the names of the first compile: the row had no `x`
+    /// (seen as a rare "Missing value for column 'activity_nudges'" when an account was made
+    /// right after start-up). `.cargo/config.toml` builds SQLite without them.
+    #[tokio::test]
+    async fn a_connection_with_an_old_schema_reads_a_new_column_by_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("t.db"))
+            .create_if_missing(true);
+        let mut a = options.connect().await.expect("a");
+        a.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+            .await
+            .expect("create");
+        a.execute("INSERT INTO t (id) VALUES (1)")
+            .await
+            .expect("insert");
+        let mut b = options.connect().await.expect("b");
+        b.execute("SELECT id FROM t")
+            .await
+            .expect("b reads the schema");
+        a.execute("ALTER TABLE t ADD COLUMN x INTEGER NOT NULL DEFAULT 7")
+            .await
+            .expect("alter");
+        let row = sea_orm::sqlx::query("SELECT \"id\", \"x\" FROM t")
+            .fetch_one(&mut b)
+            .await
+            .expect("select");
+        assert_eq!(row.try_get::<i64, _>("x").expect("column x"), 7);
+        a.close().await.expect("close a");
+        b.close().await.expect("close b");
+    }
+}
