@@ -748,4 +748,18 @@ async fn the_home_shows_the_next_contact_and_the_guidance_time() {
     assert_eq!(&mine[0], next);
     assert_eq!(home["guidance"]["remote_minutes"], 40);
     assert_eq!(home["guidance"]["pace"]["on_pace"], true);
+
+    // A contact held before the remote period began (on-site period 1) counts in neither total.
+    let before = book(&app, &d, "interim", "phone", "2026-02-10T08:00:00Z").await;
+    let res = app
+        .post(
+            &d.guide,
+            &format!("{}/done", contact_path(&d, &id(&before))),
+            json!({"minutes": 30, "note": ""}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let home = my_home(&app, &d).await;
+    assert_eq!(home["guidance"]["remote_minutes"], 40);
+    assert_eq!(remote_minutes(&app, &d).await, 40);
 }

@@ -161,7 +161,7 @@ async fn the_home_reads_a_fixed_number_of_statements_whatever_the_history() {
         small, large,
         "statements per home request: {small} with little data, {large} with more"
     );
-    assert!(large <= 3, "{large} statements for one home request");
+    assert!(large <= 1, "{large} statements for one home request");
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ use crate::courses::service::schedule_of;
 use crate::db::{list_agg, split_list};
 use crate::entity::course;
 use crate::error::{AppError, AppResult};
-use crate::home::guidance::{HomeGuidance, guidance_part};
+use crate::home::guidance::{self, HomeGuidance, guidance_part};
 use crate::progress::outline::{Outline, outline_of_version};
 use crate::progress::service::{module_counts, monday_of};
 use crate::selfrehab::model::TaskStatus;
@@ -125,8 +125,7 @@ pub async fn home<C: ConnectionTrait>(
         _ => None,
     };
     let completed: HashSet<&str> = split_list(Some(&ctx.completed)).collect();
-    let (guidance, next_contact) =
-        guidance_part(db, c.id, &schedule, participant_id, now, video).await?;
+    let (guidance, next_contact) = guidance_part(&ctx.row, &schedule, now, video)?;
     let (module, progress) = match &outline {
         Some(outline) => {
             let module = this_weeks_module(c, outline, &completed, &phase)?;
@@ -214,10 +213,13 @@ struct Context {
     completed: String,
     /// The active tasks started by today, as a JSON array of [`TaskRow`] (one value, not one row each).
     tasks: String,
+    /// The row itself, for the guidance part's columns (`guidance::columns`).
+    row: sea_orm::QueryResult,
 }
 
 /// One statement for the course (as `my_course_row` picks it), its program version, the personal
-/// guide, the active tasks with today's log (as one JSON array), unread notices, unread chat messages (counted as `chat::rooms::unread` counts them: the
+/// guide, the active tasks with today's log (as one JSON array), the guidance part
+/// (`guidance::columns`: credited minutes and the next contact), unread notices, unread chat messages (counted as `chat::rooms::unread` counts them: the
 /// group room and the own private thread; the read marker is joined before the messages so only
 /// the unread tail of a long room is read, by the (room, seq) index), goals set and completed
 /// items: the home is read often, and every statement (and every row) costs a round trip to the
@@ -239,8 +241,9 @@ fn context_sql(backend: DbBackend) -> String {
             "lower(hex(t.uuid))",
         ),
     };
+    let guidance = guidance::columns(backend, 6);
     format!(
-        "SELECT c.*, pv.uuid AS home_version_uuid, \
+        "SELECT c.*, pv.uuid AS home_version_uuid, {guidance_select}, \
          g.display_name AS home_guide_name, g.profession AS home_guide_profession, \
          (SELECT COUNT(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL) AS home_unread, \
          (SELECT COUNT(*) FROM goals gl WHERE gl.participant_id = $1 AND gl.course_id = c.id) AS home_goals, \
@@ -266,8 +269,11 @@ fn context_sql(backend: DbBackend) -> String {
          JOIN courses c ON c.id = e.course_id \
          LEFT JOIN program_versions pv ON pv.id = c.program_version_id \
          LEFT JOIN users g ON g.id = e.personal_guide_id \
+         {guidance_joins} \
          WHERE e.participant_id = $1 AND c.state <> 'cancelled' \
-         ORDER BY e.id DESC LIMIT 1"
+         ORDER BY e.id DESC LIMIT 1",
+        guidance_select = guidance.select,
+        guidance_joins = guidance.joins,
     )
 }
 
@@ -277,6 +283,7 @@ async fn context<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> AppResult<Context> {
     let backend = db.get_database_backend();
+    let [open_a, open_b, open_c] = guidance::open_statuses();
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -287,6 +294,9 @@ async fn context<C: ConnectionTrait>(
                 today.into(),
                 TaskStatus::Active.as_str().into(),
                 true.into(),
+                open_a,
+                open_b,
+                open_c,
             ],
         ))
         .await?
@@ -318,6 +328,7 @@ async fn context<C: ConnectionTrait>(
             .unwrap_or_default(),
         tasks: row.try_get("", "home_tasks")?,
         course,
+        row,
     })
 }
 
