@@ -5,7 +5,7 @@
 
 pub mod journey;
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, Months, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -18,6 +18,7 @@ use crate::auth::links::{self, Purpose};
 use crate::courses::model::{CourseState, TargetGroup};
 use crate::courses::schedule::helsinki_today;
 use crate::entity::{course, course_transition, enrolment, team_member, user};
+use crate::progress::service::monday_of;
 use crate::providers::service as providers;
 use crate::state::AppState;
 use crate::team::profession::Profession;
@@ -101,10 +102,6 @@ const PARTICIPANTS_SV: &[(&str, &str)] = &[
     ("stig.lind@demo.example", "Stig Lind"),
     ("britt.wikstrom@demo.example", "Britt Wikström"),
 ];
-
-fn monday_of(d: NaiveDate) -> NaiveDate {
-    d - Days::new(u64::from(d.weekday().num_days_from_monday()))
-}
 
 /// Loads the demo data unless it is already there.
 pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {

@@ -119,7 +119,9 @@ pub struct ParticipantProgress {
 
 /// The Monday of the week `day` is in (weeks start on Monday, UX.md A16).
 pub fn monday_of(day: NaiveDate) -> NaiveDate {
-    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
+    // Checked: the first week chrono can hold has no Monday before it to go back to.
+    day.checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))
+        .unwrap_or(day)
 }
 
 /// Done/required per visible module, from the set of completed item ids.

@@ -4,6 +4,8 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
+use crate::progress::service::monday_of;
+
 /// Longest plan, in weeks.
 pub const MAX_WEEKS: u8 = 52;
 
@@ -105,11 +107,6 @@ pub fn end_date(start: NaiveDate, weeks: u8) -> NaiveDate {
         .checked_add_days(Days::new(7 * u64::from(weeks)))
         .and_then(|d| d.pred_opt())
         .unwrap_or(NaiveDate::MAX)
-}
-
-fn monday_of(d: NaiveDate) -> NaiveDate {
-    d.checked_sub_days(Days::new(u64::from(d.weekday().num_days_from_monday())))
-        .unwrap_or(d)
 }
 
 /// Done and planned in one Monday–Sunday week, counted up to today.
