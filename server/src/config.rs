@@ -114,6 +114,12 @@ pub struct ServeArgs {
     #[arg(long, env = "ETAPOLKU_INACTIVE_DAYS", default_value_t = 7,
         value_parser = clap::value_parser!(u32).range(1..=84))]
     pub inactive_days: u32,
+    /// Frames a second one chat socket may send (bursts of four seconds' worth, at least 20).
+    /// Beyond it the socket gets a `rate_limited` error frame (PROTOCOL.md, F7). Raised only by
+    /// the load tool, to measure what the server can carry rather than this limit.
+    #[arg(long, env = "ETAPOLKU_CHAT_FRAMES_PER_SECOND", default_value_t = 5,
+        value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub chat_frames_per_second: u32,
 }
 
 /// A video-call address with exactly one `{room}` placeholder, checked at start.
@@ -168,6 +174,8 @@ pub struct Config {
     pub video_url_template: Option<VideoUrlTemplate>,
     /// Days without activity that make a participant "inactive" (alerts and the nudge mail).
     pub inactive_days: u32,
+    /// Frames a second one chat socket may send (see `ServeArgs`).
+    pub chat_frames_per_second: u32,
     /// Run the scheduled jobs (reminder mails) in this process. Tests turn it off and call the
     /// jobs themselves with a chosen time.
     pub scheduler: bool,
@@ -206,6 +214,7 @@ impl Config {
                 .collect(),
             video_url_template: serve.video_url_template,
             inactive_days: serve.inactive_days,
+            chat_frames_per_second: serve.chat_frames_per_second,
             scheduler: true,
         }
     }

@@ -34,9 +34,8 @@ const IDLE_LIMIT: Duration = Duration::from_secs(45);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the close frame may wait behind frames the client has not read yet.
 const CLOSE_WAIT: Duration = Duration::from_secs(10);
-/// Rate limit per socket: 5 frames a second, bursts of 20.
-const RATE_PER_SEC: f64 = 5.0;
-const BURST: f64 = 20.0;
+/// The smallest burst a socket may send at once (the rate comes from the configuration).
+const MIN_BURST: f64 = 20.0;
 /// Bad frames tolerated before the socket is closed with 1008.
 const MAX_BAD_FRAMES: u32 = 10;
 
@@ -124,7 +123,7 @@ pub async fn connect(
         conn,
         session,
         joined: HashMap::new(),
-        bucket: TokenBucket::new(Instant::now()),
+        bucket: TokenBucket::new(state.config.chat_frames_per_second, Instant::now()),
         bad_frames: 0,
     };
     actix_web::rt::spawn(socket.run(stream, frames_rx, close_rx));
@@ -568,23 +567,30 @@ impl Socket {
     }
 }
 
-/// 5 frames a second with bursts of 20 (PROTOCOL.md, F7).
+/// `rate` frames a second with bursts of four seconds' worth, at least 20: by default 5 a second
+/// and 20 at once (PROTOCOL.md, F7).
 struct TokenBucket {
+    rate: f64,
+    burst: f64,
     tokens: f64,
     at: Instant,
 }
 
 impl TokenBucket {
-    fn new(now: Instant) -> TokenBucket {
+    fn new(per_second: u32, now: Instant) -> TokenBucket {
+        let rate = f64::from(per_second);
+        let burst = (4.0 * rate).max(MIN_BURST);
         TokenBucket {
-            tokens: BURST,
+            rate,
+            burst,
+            tokens: burst,
             at: now,
         }
     }
 
     fn take(&mut self, now: Instant) -> bool {
         let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * RATE_PER_SEC).min(BURST);
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
         self.at = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -602,13 +608,24 @@ mod tests {
     #[test]
     fn the_bucket_allows_a_burst_of_twenty_then_five_a_second() {
         let t0 = Instant::now();
-        let mut b = TokenBucket::new(t0);
+        let mut b = TokenBucket::new(5, t0);
         assert!((0..20).all(|_| b.take(t0)));
         assert!(!b.take(t0));
         assert!(b.take(t0 + Duration::from_millis(200)));
         assert!(!b.take(t0 + Duration::from_millis(200)));
         let later = t0 + Duration::from_secs(60);
         assert_eq!((0..25).filter(|_| b.take(later)).count(), 20);
+    }
+
+    #[test]
+    fn a_raised_limit_allows_four_seconds_of_it_at_once() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(1000, t0);
+        assert_eq!((0..5000).filter(|_| b.take(t0)).count(), 4000);
+        // Ten milliseconds later: ten more (nine if the float sum falls just short).
+        let soon = t0 + Duration::from_millis(10);
+        let n = (0..20).filter(|_| b.take(soon)).count();
+        assert!((9..=10).contains(&n), "{n}");
     }
 
     #[test]
