@@ -698,6 +698,18 @@ async fn a_participant_taken_off_the_course_gets_no_reminder() {
     assert_eq!(mails_to(&app, &d.participant.email).len(), 0);
 }
 
+/// The guide marks the contact held for `minutes`.
+async fn held_for(app: &TestApp, d: &DemoCourse, contact: &Value, minutes: i32) {
+    let res = app
+        .post(
+            &d.guide,
+            &format!("{}/done", contact_path(d, &id(contact))),
+            json!({"minutes": minutes, "note": ""}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 async fn my_home(app: &TestApp, d: &DemoCourse) -> Value {
     let res = app.get(&d.participant, "/api/v1/me/home").await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -718,14 +730,7 @@ async fn the_home_shows_the_next_contact_and_the_guidance_time() {
     book(&app, &d, "interim", "phone", "2026-03-12T08:00:00Z").await;
     let soon = book(&app, &d, "interim", "video", "2026-03-05T08:00:00Z").await;
     let held = book(&app, &d, "interim", "phone", "2026-02-27T08:00:00Z").await;
-    let res = app
-        .post(
-            &d.guide,
-            &format!("{}/done", contact_path(&d, &id(&held))),
-            json!({"minutes": 40, "note": ""}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    held_for(&app, &d, &held, 40).await;
 
     // Assert: the soonest open contact, with its link, as /me/contacts shows it; 40 minutes,
     // which is on the pace of remote week 2 (40 by its end).
@@ -751,14 +756,7 @@ async fn the_home_shows_the_next_contact_and_the_guidance_time() {
 
     // A contact held before the remote period began (on-site period 1) counts in neither total.
     let before = book(&app, &d, "interim", "phone", "2026-02-10T08:00:00Z").await;
-    let res = app
-        .post(
-            &d.guide,
-            &format!("{}/done", contact_path(&d, &id(&before))),
-            json!({"minutes": 30, "note": ""}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    held_for(&app, &d, &before, 30).await;
     let home = my_home(&app, &d).await;
     assert_eq!(home["guidance"]["remote_minutes"], 40);
     assert_eq!(remote_minutes(&app, &d).await, 40);

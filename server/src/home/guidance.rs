@@ -31,7 +31,7 @@ pub struct HomeGuidance {
 /// The next contact's columns carry this prefix, apart from the course's.
 const CONTACT: &str = "home_ct_";
 
-/// The open statuses, bound as the statement's parameters `$first..$first+2`.
+/// The open statuses, bound as the parameters `columns` numbers from `statuses` on.
 pub fn open_statuses() -> [sea_orm::Value; 3] {
     Status::OPEN.map(|s| s.as_str().into())
 }

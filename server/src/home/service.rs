@@ -1,6 +1,7 @@
 //! Assembling the participant's home from the course, progress, tasks, goals and notices.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use etapolku_content::model::Localized;
@@ -224,7 +225,21 @@ struct Context {
 /// the unread tail of a long room is read, by the (room, seq) index), goals set and completed
 /// items: the home is read often, and every statement (and every row) costs a round trip to the
 /// database.
-fn context_sql(backend: DbBackend) -> String {
+fn context_sql(backend: DbBackend) -> &'static str {
+    // Built once per database: the text does not change, and the home is read often.
+    static SQLITE: OnceLock<String> = OnceLock::new();
+    static POSTGRES: OnceLock<String> = OnceLock::new();
+    let cell = match backend {
+        DbBackend::Postgres => &POSTGRES,
+        _ => &SQLITE,
+    };
+    cell.get_or_init(|| crate::db::for_backend(backend, &build_context_sql(backend)))
+}
+
+/// The guidance part's three parameters (`guidance::open_statuses`) follow the statement's five.
+const GUIDANCE_FIRST_PARAM: usize = 6;
+
+fn build_context_sql(backend: DbBackend) -> String {
     let joined = list_agg(backend, "ip.item_id");
     // SQLite keeps a uuid as a 16-byte blob, which its JSON cannot hold: it goes as hex.
     let (tasks_open, tasks_close, object, task_uuid) = match backend {
@@ -241,7 +256,7 @@ fn context_sql(backend: DbBackend) -> String {
             "lower(hex(t.uuid))",
         ),
     };
-    let guidance = guidance::columns(backend, 6);
+    let guidance = guidance::columns(backend, GUIDANCE_FIRST_PARAM);
     format!(
         "SELECT c.*, pv.uuid AS home_version_uuid, {guidance_select}, \
          g.display_name AS home_guide_name, g.profession AS home_guide_profession, \
@@ -283,21 +298,20 @@ async fn context<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> AppResult<Context> {
     let backend = db.get_database_backend();
-    let [open_a, open_b, open_c] = guidance::open_statuses();
+    let mut values: Vec<sea_orm::Value> = vec![
+        participant_id.into(),
+        monday_of(today).into(),
+        today.into(),
+        TaskStatus::Active.as_str().into(),
+        true.into(),
+    ];
+    debug_assert_eq!(values.len() + 1, GUIDANCE_FIRST_PARAM);
+    values.extend(guidance::open_statuses());
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
-            crate::db::for_backend(backend, &context_sql(backend)),
-            [
-                participant_id.into(),
-                monday_of(today).into(),
-                today.into(),
-                TaskStatus::Active.as_str().into(),
-                true.into(),
-                open_a,
-                open_b,
-                open_c,
-            ],
+            context_sql(backend),
+            values,
         ))
         .await?
         .ok_or(AppError::NotFoundCode("no_course"))?;

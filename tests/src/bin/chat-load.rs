@@ -421,7 +421,7 @@ async fn saturation_run(
     }
     let sent_total = sent.load(Ordering::Relaxed) as usize;
     let mut out = finish(clients, room_ids.len(), Duration::from_secs(30), sent_total).await;
-    out.sent = sent.load(Ordering::Relaxed) as usize;
+    out.sent = sent_total;
     out.delivered_per_s = during as f64 / seconds as f64;
     out
 }
