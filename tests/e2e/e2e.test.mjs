@@ -995,10 +995,11 @@ test('(14) the participant opens this week\'s module and plays an audio item wit
   await play.focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction((m) => !m.paused && m.currentTime > 0, await audio.elementHandle(), { timeout: 20_000 });
-  assert.match(await play.innerText(), /Tauko/);
+  // The label follows the media's events, which come after `paused` changes: wait for the text.
+  await page.waitForFunction((b) => /Tauko/.test(b.innerText), await play.elementHandle(), { timeout: 5_000 });
   await play.click();
   await page.waitForFunction((m) => m.paused, await audio.elementHandle());
-  assert.match(await play.innerText(), /Toista/);
+  await page.waitForFunction((b) => /Toista/.test(b.innerText), await play.elementHandle(), { timeout: 5_000 });
 
   // "Jatka siitä mihin jäit" on the home page: the last module opened, when it is not this week's.
   const last = await moduleWith(page, 'page', (await openModules(page)).filter((p) => p !== `/ohjelma/${programInfo.module}`));

@@ -726,7 +726,11 @@ function mediaPlayer(item, kind, id, store = null) {
           problem.textContent = t('player.cannot_play');
         });
       }
-    } else media.pause();
+    } else {
+      media.pause();
+      // `paused` is already true; the pause event comes a task later. Show it at once.
+      showState();
+    }
   });
   back.addEventListener('click', () => seek(-15));
   forward.addEventListener('click', () => seek(15));
