@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR } from './harness.mjs';
 import { runAxe, formatViolations, probePage, probeReflow, probeKeyboard } from './probes.mjs';
+import * as pages from './pages.mjs';
 
 const PARTICIPANT_B = 'eero.makinen@demo.example';
 const WAIT = { timeout: 20_000 };
@@ -24,48 +25,16 @@ let a; // Aino {context, page}
 let b; // Eero
 let guide; // Sari
 const problems = []; // CSP violations and script errors
+
+// The shared page helpers (pages.mjs), bound to this file's browser, server and problem list.
+const { ready, setLanguage } = pages;
+const newContext = () => pages.newContext(browser, problems);
+const open = (page, pathname) => pages.open(page, stack.baseUrl, pathname);
+const signInWithLink = (link, home) => pages.signInWithLink(browser, problems, link, home);
+
 const ids = { course: null, aId: null, bId: null, group: null, aPrivate: null, bPrivate: null };
 const stamp = Date.now().toString(36);
 const text = (s) => `${s} [${stamp}]`;
-
-async function newContext() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
-  context.on('page', (page) => {
-    page.on('console', (msg) => {
-      if (/Content Security Policy/i.test(msg.text())) problems.push(`${page.url()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`${page.url()}: uncaught ${err.message}`));
-  });
-  return context;
-}
-
-async function ready(page) {
-  await page.waitForSelector('main[data-ready="true"]', WAIT);
-}
-
-async function open(page, pathname) {
-  await page.goto('about:blank');
-  await page.goto(stack.baseUrl + pathname);
-  await ready(page);
-}
-
-async function setLanguage(page, lang) {
-  const current = await page.evaluate(() => document.documentElement.lang);
-  if (current === lang) return;
-  await page.click(`.lang-button[data-lang="${lang}"]`);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-  await page.waitForFunction((l) => document.querySelector(`.lang-button[data-lang="${l}"]`)?.getAttribute('aria-pressed') === 'true', lang);
-  await ready(page);
-}
-
-async function signInWithLink(link, home) {
-  const context = await newContext();
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.waitForURL(`**${home}`, WAIT);
-  await ready(page);
-  return { context, page };
-}
 
 /** An API call made by the app's own client in the page (the signed-in user's token). */
 function callApi(page, method, pathname, body) {

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR, REPO_ROOT } from './harness.mjs';
 import { runAxe, formatViolations, probePage, probeReflow, probeKeyboard } from './probes.mjs';
+import * as pages from './pages.mjs';
 
 const DEMO_PARTICIPANT = 'aino.virtanen@demo.example';
 const ADMIN_NEW_PASSWORD = 'uusi ja riittävän pitkä salasana';
@@ -24,51 +25,16 @@ let stack;
 let browser;
 const sessions = {}; // role → {context, page}
 const cspViolations = [];
+
+// The shared page helpers (pages.mjs), bound to this file's browser, server and problem list.
+const { ready, setLanguage } = pages;
+const newContext = () => pages.newContext(browser, cspViolations);
+const open = (page, pathname) => pages.open(page, stack.baseUrl, pathname);
+const signInWithLink = (link, home) => pages.signInWithLink(browser, cspViolations, link, home);
+
 const courseIds = {};
 // Filled by test (3b): the participant's current module and the staff preview pages.
 const programInfo = { module: null, guidePreview: null, adminPreview: null };
-
-async function newContext() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
-  context.on('page', watchPage);
-  return context;
-}
-
-function watchPage(page) {
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${page.url()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => cspViolations.push(`${page.url()}: uncaught ${err.message}`));
-}
-
-async function ready(page) {
-  await page.waitForSelector('main[data-ready="true"]', { timeout: 20_000 });
-}
-
-/** Opens a path as a fresh document load and waits until the page has rendered its data. */
-async function open(page, pathname) {
-  await page.goto('about:blank');
-  await page.goto(stack.baseUrl + pathname);
-  await ready(page);
-}
-
-async function setLanguage(page, lang) {
-  const current = await page.evaluate(() => document.documentElement.lang);
-  if (current === lang) return;
-  await page.click(`.lang-button[data-lang="${lang}"]`);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-  await page.waitForFunction((l) => document.querySelector(`.lang-button[data-lang="${l}"]`)?.getAttribute('aria-pressed') === 'true', lang);
-}
-
-/** Signs a fresh context in with a one-time link and waits for the role's home page. */
-async function signInWithLink(link, home) {
-  const context = await newContext();
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.waitForURL(`**${home}`, { timeout: 20_000 });
-  await ready(page);
-  return { context, page };
-}
 
 before(async () => {
   const available = serverBinaryAvailable();

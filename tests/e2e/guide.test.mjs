@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR } from './harness.mjs';
 import { runAxe, formatViolations, probePage, probeReflow, probeKeyboard } from './probes.mjs';
+import * as pages from './pages.mjs';
 
 const HOME = { participant: '/tanaan', guide: '/ohjaus', admin: '/hallinta' };
 
@@ -21,49 +22,15 @@ let stack;
 let browser;
 const sessions = {};
 const problemsSeen = [];
+
+// The shared page helpers (pages.mjs), bound to this file's browser, server and problem list.
+const { ready, setLanguage } = pages;
+const newContext = () => pages.newContext(browser, problemsSeen);
+const open = (page, pathname) => pages.open(page, stack.baseUrl, pathname);
+const signInWithLink = (link, home) => pages.signInWithLink(browser, problemsSeen, link, home);
+
 // Filled as the tests go.
 const data = { courseId: null, participantId: null, participantName: null, answer: null, task: null, goal: null };
-
-function watchPage(page) {
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) problemsSeen.push(`${page.url()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problemsSeen.push(`${page.url()}: uncaught ${err.message}`));
-}
-
-async function newContext() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
-  context.on('page', watchPage);
-  return context;
-}
-
-async function ready(page) {
-  await page.waitForSelector('main[data-ready="true"]', { timeout: 20_000 });
-}
-
-async function open(page, pathname) {
-  await page.goto('about:blank');
-  await page.goto(stack.baseUrl + pathname);
-  await ready(page);
-}
-
-async function setLanguage(page, lang) {
-  const current = await page.evaluate(() => document.documentElement.lang);
-  if (current === lang) return;
-  await page.click(`.lang-button[data-lang="${lang}"]`);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-  await page.waitForFunction((l) => document.querySelector(`.lang-button[data-lang="${l}"]`)?.getAttribute('aria-pressed') === 'true', lang);
-  await ready(page);
-}
-
-async function signInWithLink(link, home) {
-  const context = await newContext();
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.waitForURL(`**${home}`, { timeout: 20_000 });
-  await ready(page);
-  return { context, page };
-}
 
 /** One API call with the signed-in page's own client (its token, its refresh). */
 async function apiAs(page, method, pathname, body) {

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startStack, launchBrowser, serverBinaryAvailable, SCREENSHOT_DIR } from './harness.mjs';
 import { runAxe, formatViolations, probePage, probeReflow, probeKeyboard } from './probes.mjs';
+import * as pages from './pages.mjs';
 
 const DEMO_PARTICIPANT = 'aino.virtanen@demo.example';
 
@@ -20,45 +21,14 @@ let browser;
 let participant; // {context, page}
 let guide;
 const problems = []; // CSP violations and script errors
+
+// The shared page helpers (pages.mjs), bound to this file's browser, server and problem list.
+const { ready, setLanguage } = pages;
+const newContext = () => pages.newContext(browser, problems);
+const open = (page, pathname) => pages.open(page, stack.baseUrl, pathname);
+const signInWithLink = (link, home) => pages.signInWithLink(browser, problems, link, home);
+
 const ids = { participant: null, course: null, module: 5, exerciseItem: null, ownTask: null, guideTask: null, goal: null };
-
-async function newContext() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fi-FI', timezoneId: 'Europe/Helsinki' });
-  context.on('page', (page) => {
-    page.on('console', (msg) => {
-      if (/Content Security Policy/i.test(msg.text())) problems.push(`${page.url()}: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => problems.push(`${page.url()}: uncaught ${err.message}`));
-  });
-  return context;
-}
-
-async function ready(page) {
-  await page.waitForSelector('main[data-ready="true"]', { timeout: 20_000 });
-}
-
-async function open(page, pathname) {
-  await page.goto('about:blank');
-  await page.goto(stack.baseUrl + pathname);
-  await ready(page);
-}
-
-async function setLanguage(page, lang) {
-  const current = await page.evaluate(() => document.documentElement.lang);
-  if (current === lang) return;
-  await page.click(`.lang-button[data-lang="${lang}"]`);
-  await page.waitForSelector(`html[lang="${lang}"]`);
-  await page.waitForFunction((l) => document.querySelector(`.lang-button[data-lang="${l}"]`)?.getAttribute('aria-pressed') === 'true', lang);
-}
-
-async function signInWithLink(link, home) {
-  const context = await newContext();
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.waitForURL(`**${home}`, { timeout: 20_000 });
-  await ready(page);
-  return { context, page };
-}
 
 /** An API call made by the app's own client in the page (the signed-in user's token). */
 function callApi(page, method, pathname, body) {

@@ -1,7 +1,6 @@
 // What every browser test file does with pages: a context in Finnish and Helsinki time that
 // collects CSP violations and script errors, waiting for a page to be ready, opening a path,
-// switching the language, and signing in with a mailed link. (Older test files still carry their
-// own copies of these.)
+// switching the language, and signing in with a mailed link.
 
 /** A new context; CSP violations and uncaught errors of its pages go to `problems`. */
 export async function newContext(browser, problems) {
@@ -31,6 +30,8 @@ export async function setLanguage(page, lang) {
   if (current === lang) return;
   await page.click(`.lang-button[data-lang="${lang}"]`);
   await page.waitForSelector(`html[lang="${lang}"]`);
+  await page.waitForFunction((l) => document.querySelector(`.lang-button[data-lang="${l}"]`)?.getAttribute('aria-pressed') === 'true', lang);
+  await ready(page);
 }
 
 /** Signs in with a mailed link in a new context and waits for the `home` path. */
