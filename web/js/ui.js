@@ -1,5 +1,5 @@
 // Shared pieces of pages: headings, loading and error panels, tables with CSV export, and the
-// words for course states, phases, professions and rule warnings.
+// words for course states, phases, professions, durations and rule warnings.
 
 import { h, srOnly } from './dom.js';
 import { t, tOr, getLang } from './i18n.js';
@@ -150,6 +150,16 @@ export function phaseLabel(course) {
     return `${text}, ${weekLabel(course.remote_week).toLowerCase()}`;
   }
   return text;
+}
+
+/** "2 h 15 min", "45 min", "4 h". */
+export function durationText(minutes) {
+  const m = Math.max(0, Math.round(Number(minutes) || 0));
+  const hours = Math.floor(m / 60);
+  const rest = m % 60;
+  if (!hours) return t('meetings.min', { m: rest });
+  if (!rest) return t('meetings.h', { h: hours });
+  return t('meetings.h_min', { h: hours, m: rest });
 }
 
 /** "Viikko 5/12" (A16). */

@@ -9,7 +9,7 @@ import { t, getLang } from '../i18n.js';
 import { get, post } from '../api.js';
 import { textField, textareaField, selectField, submitButton, onSubmit, showErrors, errorMessage, apiFieldErrors } from '../forms.js';
 import { formatDateTime } from '../format.js';
-import { durationText } from './meetings.js';
+import { durationText } from '../ui.js';
 
 const CONTACT_KINDS = ['interim', 'pre_contact', 'follow_up'];
 const ENTRY_KINDS = ['video_call', 'phone_call', 'private_thread', 'group_chat', 'feedback', 'other'];

@@ -8,9 +8,8 @@
 import { h } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { get } from '../api.js';
-import { errorPanel, sortableTable } from '../ui.js';
+import { errorPanel, sortableTable, durationText } from '../ui.js';
 import { formatDate } from '../format.js';
-import { durationText } from './meetings.js';
 import { lastSeenText, participantPath } from './guideParticipant.js';
 
 /** A status word with a marker whose colour repeats the word. */

@@ -6,11 +6,10 @@
 import { h, fill, focusElement } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { get, post } from '../api.js';
-import { errorPanel } from '../ui.js';
+import { errorPanel, durationText } from '../ui.js';
 import { checkboxField, textareaField, statusBox, showStatus, showErrors, clearErrors, errorMessage, apiFieldErrors, formValues } from '../forms.js';
 import { formatTime } from '../format.js';
 import { roomPath } from '../chat/room.js';
-import { durationText } from './meetings.js';
 import { minutesField, minutesError } from './guideGuidance.js';
 
 /** How often a running session's minutes and list refresh on screen. */

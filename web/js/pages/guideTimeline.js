@@ -7,7 +7,7 @@ import { t, getLang } from '../i18n.js';
 import { get } from '../api.js';
 import { formatDate, formatTime, todayInHelsinki } from '../format.js';
 import { pick } from '../content.js';
-import { durationText } from './meetings.js';
+import { durationText } from '../ui.js';
 
 function titleOf(value) {
   if (!value) return '';

@@ -6,19 +6,9 @@
 import { h, add, fill, focusElement } from '../dom.js';
 import { t, getLang } from '../i18n.js';
 import { get, post, getText, ApiError } from '../api.js';
-import { loading, errorPanel, notice } from '../ui.js';
+import { loading, errorPanel, notice, durationText } from '../ui.js';
 import { textareaField, submitButton, statusBox, showStatus, onSubmit } from '../forms.js';
 import { formatDate, formatDateTime } from '../format.js';
-
-/** "2 h 15 min", "45 min", "4 h". */
-export function durationText(minutes) {
-  const m = Math.max(0, Math.round(Number(minutes) || 0));
-  const hours = Math.floor(m / 60);
-  const rest = m % 60;
-  if (!hours) return t('meetings.min', { m: rest });
-  if (!rest) return t('meetings.h', { h: hours });
-  return t('meetings.h_min', { h: hours, m: rest });
-}
 
 /** "Ohjausta 2 h 15 min / 4 h". */
 export function guidanceLine(g) {
