@@ -173,6 +173,8 @@ pub async fn write_gate<C: sea_orm::ConnectionTrait>(
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::sqlx::sqlite::SqliteConnectOptions;
+    use sea_orm::sqlx::{ConnectOptions as _, Connection as _, Executor as _, Row as _};
     use sea_orm::{ConnectionTrait, Statement};
 
     async fn pragma_values(db: &sea_orm::DatabaseConnection, pragma: &str) -> Vec<String> {
@@ -221,9 +223,6 @@ mod tests {
         assert_eq!(pragma_values(&db, "journal_mode").await, ["wal"]);
         db.close().await.expect("close");
     }
-
-    use sea_orm::sqlx::sqlite::SqliteConnectOptions;
-    use sea_orm::sqlx::{ConnectOptions as _, Connection as _, Executor as _, Row as _};
 
     /// A pooled connection that read the schema before another connection added a column must
     /// still read that column by name. With SQLite's double-quoted string literals on, the stale

@@ -31,6 +31,13 @@ pub fn helsinki_today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Helsinki).date_naive()
 }
 
+/// The Monday of the week `day` is in (weeks start on Monday, UX.md A16).
+pub fn monday_of(day: NaiveDate) -> NaiveDate {
+    // Checked: the first week chrono can hold has no Monday before it to go back to.
+    day.checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))
+        .unwrap_or(day)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
     /// R-ONSITE: on-site periods run Monday–Saturday, so a course can only open on a Monday.
@@ -425,5 +432,15 @@ mod tests {
             helsinki_today(utc("2026-03-02T00:30:00Z")),
             date(2026, 3, 2)
         );
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        let sunday = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap_or_default();
+        assert_eq!(
+            monday_of(sunday),
+            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()
+        );
+        assert_eq!(monday_of(monday_of(sunday)), monday_of(sunday));
     }
 }

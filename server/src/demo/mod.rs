@@ -16,9 +16,8 @@ use crate::accounts::model::{AccountStatus, CourseLanguage, DisplayName, Email, 
 use crate::accounts::service::{NewUser, create_user};
 use crate::auth::links::{self, Purpose};
 use crate::courses::model::{CourseState, TargetGroup};
-use crate::courses::schedule::helsinki_today;
+use crate::courses::schedule::{helsinki_today, monday_of};
 use crate::entity::{course, course_transition, enrolment, team_member, user};
-use crate::progress::service::monday_of;
 use crate::providers::service as providers;
 use crate::state::AppState;
 use crate::team::profession::Profession;

@@ -30,6 +30,8 @@ pub struct HomeGuidance {
 
 /// The next contact's columns carry this prefix, apart from the course's.
 const CONTACT: &str = "home_ct_";
+/// Its id column, read on every home request (so not built with `format!` each time).
+const CONTACT_ID: &str = "home_ct_id";
 
 /// The open statuses, bound as the parameters `columns` numbers from `statuses` on.
 pub fn open_statuses() -> [sea_orm::Value; 3] {
@@ -98,7 +100,7 @@ pub fn guidance_part(
             minutes += m;
         }
     }
-    let next = match row.try_get::<Option<i32>>("", &format!("{CONTACT}id"))? {
+    let next = match row.try_get::<Option<i32>>("", CONTACT_ID)? {
         Some(_) => {
             let c = contact::Model::from_query_result(row, CONTACT)?;
             let professional = Person {
@@ -133,6 +135,17 @@ fn parse_entry(entry: &str) -> Option<(DateTime<Utc>, i64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_contact_id_column_has_the_contact_prefix() {
+        assert_eq!(
+            CONTACT_ID,
+            format!(
+                "{CONTACT}{}",
+                sea_orm::IdenStatic::as_str(&contact::Column::Id)
+            )
+        );
+    }
 
     #[test]
     fn an_entry_is_read_as_its_instant_and_minutes() {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use etapolku_content::model::Localized;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::content::delivery::opens_on;
-use crate::courses::schedule::{REMOTE_WEEKS, helsinki_today};
+use crate::courses::schedule::{REMOTE_WEEKS, helsinki_today, monday_of};
 use crate::courses::service::schedule_of;
 use crate::entity::{activity_day, course, item_progress, user};
 use crate::error::{AppError, AppResult};
@@ -115,13 +115,6 @@ pub struct ParticipantProgress {
     pub total_items: usize,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub active_days_this_week: usize,
-}
-
-/// The Monday of the week `day` is in (weeks start on Monday, UX.md A16).
-pub fn monday_of(day: NaiveDate) -> NaiveDate {
-    // Checked: the first week chrono can hold has no Monday before it to go back to.
-    day.checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))
-        .unwrap_or(day)
 }
 
 /// Done/required per visible module, from the set of completed item ids.
@@ -621,15 +614,5 @@ mod tests {
         ] {
             assert!(check_media(p, d).is_err(), "{p} / {d}");
         }
-    }
-
-    #[test]
-    fn weeks_start_on_monday() {
-        let sunday = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap_or_default();
-        assert_eq!(
-            monday_of(sunday),
-            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default()
-        );
-        assert_eq!(monday_of(monday_of(sunday)), monday_of(sunday));
     }
 }

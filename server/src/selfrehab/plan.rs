@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::progress::service::monday_of;
+use crate::courses::schedule::monday_of;
 
 /// Longest plan, in weeks.
 pub const MAX_WEEKS: u8 = 52;

@@ -4,8 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
-use chrono::{Datelike, Days, NaiveDate};
 use etapolku_content::model::ItemKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::OnConflict;
@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::auth::extract::AuthUser;
 use crate::content::delivery::course_program;
 use crate::courses::access::course_participant_for_staff;
+use crate::courses::schedule::monday_of;
 use crate::courses::service::schedule_of;
 use crate::entity::{
     course, goal, selfrehab_log, selfrehab_log_feedback, selfrehab_task, selfrehab_task_history,
@@ -958,7 +959,7 @@ pub async fn due_counts<C: ConnectionTrait>(
         return Ok(HashMap::new());
     }
     // Only this week's done logs matter for "due today".
-    let week_start = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+    let week_start = monday_of(today);
     let mut done: HashMap<i32, Vec<NaiveDate>> = HashMap::new();
     for l in selfrehab_log::Entity::find()
         .filter(selfrehab_log::Column::TaskId.is_in(tasks.iter().map(|t| t.id)))

@@ -475,7 +475,7 @@ async fn seed(data_dir: &std::path::Path, n: usize, room_size: usize) -> Result<
     .await?;
     let keys = JwtKeys::load(None, data_dir)?;
     // A course starts on a Monday (the scheduler's jobs refuse any other): three weeks back.
-    let start = etapolku_server::progress::service::monday_of(today) - Days::new(21);
+    let start = etapolku_server::courses::schedule::monday_of(today) - Days::new(21);
     let mut tokens = Vec::with_capacity(n);
     let courses = n.div_ceil(room_size);
     for c in 0..courses {
